@@ -1,0 +1,45 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# dmaeng: user-facing targets.  Kbuild (the file next to this one) holds the
+# module definitions; this Makefile only drives kbuild and the test harness.
+#
+#   make                 build the modules for the running kernel (KDIR)
+#   make check           the test suite: test kernel, sparse/W=1 builds,
+#                        stock-header build, KUnit and scenarios under QEMU
+#   make demo            the in_use / rmmod / disable-dma story in a guest
+#   make shell           the same guest with an interactive shell
+#   make check-selftest  proves the harness reports planted failures
+#   make install         modules_install to extra/ and depmod (KDIR)
+
+KDIR ?= /lib/modules/$(shell uname -r)/build
+PWD := $(shell pwd)
+
+all: modules
+
+modules:
+	$(MAKE) -C $(KDIR) M=$(PWD) modules
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(PWD) clean
+
+install: modules
+	$(MAKE) -C $(KDIR) M=$(PWD) INSTALL_MOD_DIR=extra modules_install
+	depmod -a $(notdir $(patsubst %/build,%,$(realpath $(KDIR))))
+
+uninstall:
+	rm -f $(addprefix /lib/modules/$(shell uname -r)/extra/,dmaeng_core.ko dmaeng_memcpy.ko dmaeng_netcopy.ko dmaeng_test.ko)
+	depmod -a
+
+check:
+	tools/check.sh check
+
+check-selftest:
+	tools/check.sh selftest
+
+demo:
+	tools/check.sh demo
+
+shell:
+	tools/check.sh shell
+
+.PHONY: all modules clean install uninstall check check-selftest demo shell

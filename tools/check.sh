@@ -1,0 +1,84 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# check.sh check|selftest|demo|shell
+#
+# The one entry point behind `make check`, `make check-selftest`, `make demo`
+# and `make shell`.  Installs what is missing, builds (or reuses) the test
+# kernel, builds the modules, boots the guest and judges the run.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+mode=${1:-check}
+out=build/$mode
+kobj=build/kernel/obj
+t0=$(date +%s)
+
+step() { echo "== $*"; }
+
+step "dependencies"
+tools/deps.sh
+step "test kernel (build/kernel)"
+tools/kernel.sh >/dev/null
+
+mkdir -p "$out"
+: > "$out/host.ktap"
+hn=0
+host_check() {	# host_check ok|"not ok" DESC
+	hn=$((hn + 1))
+	echo "    $1 $hn $2" >> "$out/host.ktap"
+	echo "[host] $1 - $2"
+}
+
+step "modules against the test kernel, sparse (C=2) and W=1"
+extra=()
+[ "$mode" = selftest ] && extra=(DMAENG_SELFTEST=m)
+if kos=$(tools/modules.sh "$kobj" build/m-test C=2 W=1 "${extra[@]}"); then
+	host_check ok "modules build against the test kernel with C=2 W=1, no warning"
+else
+	host_check "not ok" "modules build against the test kernel with C=2 W=1, no warning"
+	kos=$(find build/m-test/src -name '*.ko' 2>/dev/null | sort)
+fi
+echo "$kos" | sed 's|.*/|   |'
+
+if [ "$mode" = check ]; then
+	stock=$(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1)
+	step "modules against Debian's stock headers (${stock##*/})"
+	if [ -n "$stock" ] && tools/modules.sh "$stock" build/m-stock W=1 >/dev/null; then
+		host_check ok "modules build against ${stock##*/} with W=1, no warning"
+	else
+		host_check "not ok" "modules build against ${stock:-stock headers} with W=1, no warning"
+	fi
+fi
+
+step "initramfs"
+# shellcheck disable=SC2086
+tools/initramfs.sh "$out/initramfs.cpio.gz" $kos
+
+case $mode in
+shell)
+	exec tools/run-guest.sh -i -p shell -o "$out" "$out/initramfs.cpio.gz" ;;
+demo)
+	tools/run-guest.sh -v -t 600 -a quiet -p demo -o "$out" "$out/initramfs.cpio.gz"
+	exit 0 ;;
+esac
+
+step "guest: plan $mode"
+tools/run-guest.sh -t 1500 -p "$mode" -o "$out" "$out/initramfs.cpio.gz"
+# The guest's own lines and KUnit's, without the kernel log timestamps.
+sed 's/^\[ *[0-9.]*\] //' "$out/console.log" |
+	grep -E '^\[[a-z0-9_]+\]|^== |^dmaeng:|^ *# (Subtest|[a-z0-9_]+: pass:)|^ *(not )?ok [0-9]+ ' \
+	> "$out/summary.log" || true
+cat "$out/summary.log"
+
+step "results (kunit.py parse)"
+rc=0
+tools/report.sh "$out" > "$out/report.txt" || rc=$?
+echo "elapsed: $(( $(date +%s) - t0 ))s; console: $out/console.log"
+
+if [ "$mode" = selftest ]; then
+	exec tools/selftest-judge.sh "$out" "$rc"
+fi
+cat "$out/report.txt"
+exit $rc

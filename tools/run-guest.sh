@@ -1,0 +1,70 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# run-guest.sh [-t SECONDS] [-a "CMDLINE ARGS"] [-i|-v] -p PLAN -o OUTDIR INITRAMFS
+#
+# Boot the cached test kernel under QEMU TCG (never KVM here) with two
+# vCPUs and the given initramfs.  The guest's /init runs PLAN.  OUTDIR gets
+# console.log (ttyS0, the whole console) and results.ktap (ttyS1, what the
+# guest reported).  -v also shows the console live; -i gives an interactive
+# console instead.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+timeout=900
+append=
+interactive=0
+verbose=0
+plan=
+out=
+while getopts "t:a:ivp:o:" opt; do
+	case $opt in
+	t) timeout=$OPTARG ;;
+	a) append=$OPTARG ;;
+	i) interactive=1 ;;
+	v) verbose=1 ;;
+	p) plan=$OPTARG ;;
+	o) out=$OPTARG ;;
+	*) exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
+initramfs=$1
+kernel=$top/build/kernel/obj/arch/x86/boot/bzImage
+[ -n "$plan" ] && [ -n "$out" ] && [ -f "$initramfs" ] && [ -f "$kernel" ] || {
+	echo "usage: run-guest.sh [-t S] [-a ARGS] [-i] -p PLAN -o OUTDIR INITRAMFS" >&2
+	exit 2
+}
+mkdir -p "$out"
+
+cmdline="console=ttyS0 loglevel=6 panic=-1 panic_on_warn=0 dmaeng.plan=$plan $append"
+# Two NUMA nodes, one vCPU and 512 MiB each, in separate sockets so that no
+# cache is shared across nodes (the kernel warns about that topology).
+numa=(-object memory-backend-ram,id=mem0,size=512M
+      -object memory-backend-ram,id=mem1,size=512M
+      -numa node,nodeid=0,cpus=0,memdev=mem0
+      -numa node,nodeid=1,cpus=1,memdev=mem1)
+qemu=(qemu-system-x86_64 -accel tcg -cpu max -smp 2,sockets=2,cores=1,threads=1 -m 1G "${numa[@]}" -no-reboot
+      -kernel "$kernel" -initrd "$initramfs" -append "$cmdline")
+
+if [ $interactive = 1 ]; then
+	exec "${qemu[@]}" -nographic -serial mon:stdio -serial null
+fi
+
+rm -f "$out/console.log" "$out/results.raw"
+echo "guest: booting plan '$plan' (timeout ${timeout}s, console: $out/console.log)" >&2
+set +e
+timeout --foreground -k 10 "$timeout" "${qemu[@]}" -display none -monitor none \
+	-serial stdio -serial "file:$out/results.raw" </dev/null |
+	tr -d '\r' | if [ $verbose = 1 ]; then tee "$out/console.log"; else
+	cat > "$out/console.log"; fi
+rc=${PIPESTATUS[0]}
+set -e
+tr -d '\r' < "$out/results.raw" > "$out/results.ktap"
+case $rc in
+0) ;;
+124|137) echo "guest: timed out after ${timeout}s" >&2 ;;
+*) echo "guest: qemu exited with $rc" >&2 ;;
+esac
+echo $rc > "$out/qemu.rc"
+exit 0
