@@ -1,0 +1,391 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dmaeng channels: the class devices behind /sys/class/dmaeng/dma<D>chan<C>,
+ * cookies, descriptor submission and completion, and per-channel counters.
+ * The locking rules are written once, in dmaengine_core.c.
+ */
+
+#include <linux/device.h>
+#include <linux/export.h>
+#include <linux/jiffies.h>
+#include <linux/percpu.h>
+#include <linux/rcupdate.h>
+#include <linux/slab.h>
+#include <linux/sysfs.h>
+#include <dmaeng/client.h>
+#include "dmaengine_internal.h"
+
+#define DMAENG_MIN_COOKIE	1
+
+static struct dmaeng_chan_dev *to_chan_dev(struct device *dev)
+{
+	return container_of(dev, struct dmaeng_chan_dev, device);
+}
+
+/* Sum the per-CPU counters of @chan. */
+void dmaeng_chan_stats_read(struct dmaeng_chan *chan,
+			    struct dmaeng_chan_stats *sum)
+{
+	const struct dmaeng_chan_stats *st;
+	unsigned int cpu;
+
+	sum->memcpy_count = 0;
+	sum->bytes_transferred = 0;
+	for_each_possible_cpu(cpu) {
+		st = per_cpu_ptr(chan->stats, cpu);
+		sum->memcpy_count += READ_ONCE(st->memcpy_count);
+		sum->bytes_transferred += READ_ONCE(st->bytes_transferred);
+	}
+}
+
+enum dmaeng_chan_attr { ATTR_IN_USE, ATTR_MEMCPY_COUNT, ATTR_BYTES };
+
+/*
+ * All attributes read under dmaeng_lock: ->chan is cleared under it before
+ * the class device is removed, so a reader racing with unregistration gets
+ * -ENODEV, never a freed channel.
+ */
+static ssize_t dmaeng_chan_attr_show(struct device *dev, char *buf,
+				     enum dmaeng_chan_attr which)
+{
+	struct dmaeng_chan_stats stats;
+	struct dmaeng_chan *chan;
+	ssize_t ret = -ENODEV;
+
+	mutex_lock(&dmaeng_lock);
+	chan = to_chan_dev(dev)->chan;
+	if (chan && which == ATTR_IN_USE) {
+		ret = sysfs_emit(buf, "%d\n", chan->client_count);
+	} else if (chan) {
+		dmaeng_chan_stats_read(chan, &stats);
+		ret = sysfs_emit(buf, "%lu\n", which == ATTR_BYTES ?
+				 stats.bytes_transferred : stats.memcpy_count);
+	}
+	mutex_unlock(&dmaeng_lock);
+	return ret;
+}
+
+static ssize_t in_use_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	return dmaeng_chan_attr_show(dev, buf, ATTR_IN_USE);
+}
+static DEVICE_ATTR_RO(in_use);
+
+static ssize_t memcpy_count_show(struct device *dev,
+				 struct device_attribute *attr, char *buf)
+{
+	return dmaeng_chan_attr_show(dev, buf, ATTR_MEMCPY_COUNT);
+}
+static DEVICE_ATTR_RO(memcpy_count);
+
+static ssize_t bytes_transferred_show(struct device *dev,
+				      struct device_attribute *attr, char *buf)
+{
+	return dmaeng_chan_attr_show(dev, buf, ATTR_BYTES);
+}
+static DEVICE_ATTR_RO(bytes_transferred);
+
+static struct attribute *dmaeng_chan_attrs[] = {
+	&dev_attr_in_use.attr,
+	&dev_attr_memcpy_count.attr,
+	&dev_attr_bytes_transferred.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(dmaeng_chan);
+
+static struct class dmaeng_class = {
+	.name = "dmaeng",
+	.dev_groups = dmaeng_chan_groups,
+};
+
+int dmaeng_class_init(void)
+{
+	return class_register(&dmaeng_class);
+}
+
+void dmaeng_class_exit(void)
+{
+	class_unregister(&dmaeng_class);
+}
+
+/* Reset the channel's state for a registration. */
+int dmaeng_chan_init(struct dmaeng_chan *chan)
+{
+	chan->stats = alloc_percpu(struct dmaeng_chan_stats);
+	if (!chan->stats)
+		return -ENOMEM;
+	chan->cookie = 0;
+	chan->completed_cookie = 0;
+	chan->error_cookie = 0;
+	chan->client_count = 0;
+	chan->table_count = 0;
+	chan->private_held = false;
+	chan->dead = false;
+	chan->resources = false;
+	init_waitqueue_head(&chan->wq);
+	return 0;
+}
+
+void dmaeng_chan_destroy(struct dmaeng_chan *chan)
+{
+	free_percpu(chan->stats);
+	chan->stats = NULL;
+}
+
+static void dmaeng_chan_dev_release(struct device *dev)
+{
+	kfree(to_chan_dev(dev));
+}
+
+int dmaeng_chan_sysfs_add(struct dmaeng_chan *chan)
+{
+	struct dmaeng_chan_dev *cd;
+	int err;
+
+	cd = kzalloc(sizeof(*cd), GFP_KERNEL);
+	if (!cd)
+		return -ENOMEM;
+	cd->chan = chan;
+	cd->device.class = &dmaeng_class;
+	cd->device.parent = chan->device->dev;
+	cd->device.release = dmaeng_chan_dev_release;
+	device_initialize(&cd->device);
+	err = dev_set_name(&cd->device, "dma%dchan%d", chan->device->dev_id,
+			   chan->chan_id);
+	if (!err)
+		err = device_add(&cd->device);
+	if (err) {
+		put_device(&cd->device);
+		return err;
+	}
+	chan->dev = cd;
+	return 0;
+}
+
+/* Remove the class device; call without dmaeng_lock (device_del drains). */
+void dmaeng_chan_sysfs_del(struct dmaeng_chan *chan)
+{
+	struct dmaeng_chan_dev *cd = chan->dev;
+
+	if (!cd)
+		return;
+	mutex_lock(&dmaeng_lock);
+	cd->chan = NULL;
+	mutex_unlock(&dmaeng_lock);
+	device_unregister(&cd->device);
+	chan->dev = NULL;
+}
+
+/**
+ * dmaeng_chan_dma_device() - the device to map a channel's buffers for
+ * @chan: the channel
+ *
+ * Return: the struct device to pass to the DMA API for @chan's transfers.
+ */
+struct device *dmaeng_chan_dma_device(struct dmaeng_chan *chan)
+{
+	return chan->device->dev;
+}
+EXPORT_SYMBOL_GPL(dmaeng_chan_dma_device);
+
+/**
+ * dmaeng_cookie_assign() - give a descriptor the channel's next cookie
+ * @tx: the descriptor being queued
+ *
+ * For providers, in ->tx_submit, under the lock that orders the channel's
+ * queue.  Cookies are positive and wrap around.
+ *
+ * Return: the cookie.
+ */
+s32 dmaeng_cookie_assign(struct dmaeng_tx *tx)
+{
+	struct dmaeng_chan *chan = tx->chan;
+	s32 cookie;
+
+	cookie = chan->cookie == S32_MAX ? DMAENG_MIN_COOKIE : chan->cookie + 1;
+	WRITE_ONCE(chan->cookie, cookie);
+	tx->cookie = cookie;
+	return cookie;
+}
+EXPORT_SYMBOL_GPL(dmaeng_cookie_assign);
+
+/**
+ * dmaeng_cookie_status() - state of a cookie from the channel's counters
+ * @chan: the channel
+ * @cookie: a cookie returned by dmaeng_submit()
+ *
+ * Return: DMAENG_IN_PROGRESS while @cookie lies after the last completed
+ * cookie, DMAENG_ERROR if it is the most recent cookie completed with an
+ * error or aborted (or not a valid cookie), DMAENG_COMPLETE otherwise.
+ */
+enum dmaeng_status dmaeng_cookie_status(struct dmaeng_chan *chan, s32 cookie)
+{
+	s32 done = smp_load_acquire(&chan->completed_cookie);
+	s32 used = READ_ONCE(chan->cookie);
+	bool complete;
+
+	if (cookie < DMAENG_MIN_COOKIE)
+		return DMAENG_ERROR;
+	/* In flight: the window (done, used], which may wrap. */
+	if (done <= used)
+		complete = cookie <= done || cookie > used;
+	else
+		complete = cookie <= done && cookie > used;
+	if (!complete)
+		return DMAENG_IN_PROGRESS;
+	return cookie == READ_ONCE(chan->error_cookie) ? DMAENG_ERROR :
+							 DMAENG_COMPLETE;
+}
+EXPORT_SYMBOL_GPL(dmaeng_cookie_status);
+
+/**
+ * dmaeng_tx_complete() - a descriptor finished
+ * @tx: the descriptor
+ * @result: how it ended
+ *
+ * For providers, in cookie order and one at a time per channel.  Updates
+ * the channel's counters (successful copies only), marks the cookie
+ * complete, runs the callback and wakes dmaeng_sync_wait().  The provider
+ * frees @tx afterwards.
+ */
+void dmaeng_tx_complete(struct dmaeng_tx *tx, enum dmaeng_result result)
+{
+	struct dmaeng_chan *chan = tx->chan;
+
+	if (result == DMAENG_RESULT_OK) {
+		this_cpu_inc(chan->stats->memcpy_count);
+		this_cpu_add(chan->stats->bytes_transferred, tx->len);
+	} else {
+		WRITE_ONCE(chan->error_cookie, tx->cookie);
+	}
+	smp_store_release(&chan->completed_cookie, tx->cookie);
+	if (tx->callback)
+		tx->callback(tx->callback_param, result);
+	if (wq_has_sleeper(&chan->wq))
+		wake_up_all(&chan->wq);
+}
+EXPORT_SYMBOL_GPL(dmaeng_tx_complete);
+
+/**
+ * dmaeng_prep_memcpy() - prepare a copy
+ * @chan: a channel the caller holds
+ * @dst: destination DMA address, mapped for dmaeng_chan_dma_device()
+ * @src: source DMA address, mapped likewise
+ * @len: bytes, not 0
+ * @flags: DMAENG_PREP_INTERRUPT, DMAENG_PREP_NOWAIT
+ *
+ * Sleeps for memory unless DMAENG_PREP_NOWAIT.  Set the callback, then
+ * dmaeng_submit().
+ *
+ * Return: the descriptor, or NULL (no memory with DMAENG_PREP_NOWAIT, a
+ * dead channel, a device without DMAENG_MEMCPY, bad arguments): the caller
+ * falls back to a CPU copy.
+ */
+struct dmaeng_tx *dmaeng_prep_memcpy(struct dmaeng_chan *chan, dma_addr_t dst,
+				     dma_addr_t src, size_t len,
+				     unsigned long flags)
+{
+	struct dmaeng_tx *tx;
+
+	if (!chan || !len || READ_ONCE(chan->dead) ||
+	    (flags & ~(DMAENG_PREP_INTERRUPT | DMAENG_PREP_NOWAIT)) ||
+	    !dmaeng_cap_has(DMAENG_MEMCPY, &chan->device->cap_mask))
+		return NULL;
+	if (!(flags & DMAENG_PREP_NOWAIT))
+		might_sleep();
+	tx = chan->device->ops->prep_memcpy(chan, dst, src, len, flags);
+	if (!tx)
+		return NULL;
+	tx->chan = chan;
+	tx->cookie = 0;
+	tx->len = len;
+	tx->flags = flags;
+	tx->callback = NULL;
+	tx->callback_param = NULL;
+	return tx;
+}
+EXPORT_SYMBOL_GPL(dmaeng_prep_memcpy);
+
+/**
+ * dmaeng_submit() - queue a prepared descriptor
+ * @tx: from dmaeng_prep_memcpy(), callback set
+ *
+ * Does not start it: see dmaeng_issue_pending().  Does not sleep.
+ *
+ * Return: the descriptor's cookie, or -ENODEV if the channel's device was
+ * unregistered (the descriptor is freed and no callback runs).
+ */
+s32 dmaeng_submit(struct dmaeng_tx *tx)
+{
+	s32 cookie;
+
+	rcu_read_lock();
+	if (READ_ONCE(tx->chan->dead))
+		cookie = -ENODEV;
+	else
+		cookie = tx->tx_submit(tx);
+	rcu_read_unlock();
+	if (cookie < 0)
+		tx->tx_free(tx);
+	return cookie;
+}
+EXPORT_SYMBOL_GPL(dmaeng_submit);
+
+/**
+ * dmaeng_issue_pending() - start the channel's queued descriptors
+ * @chan: the channel
+ *
+ * Does nothing on a dead channel.  Does not sleep.
+ */
+void dmaeng_issue_pending(struct dmaeng_chan *chan)
+{
+	rcu_read_lock();
+	if (!READ_ONCE(chan->dead))
+		chan->device->ops->issue_pending(chan);
+	rcu_read_unlock();
+}
+EXPORT_SYMBOL_GPL(dmaeng_issue_pending);
+
+/**
+ * dmaeng_tx_status() - state of a submitted descriptor
+ * @chan: its channel
+ * @cookie: from dmaeng_submit()
+ *
+ * Return: see dmaeng_cookie_status().
+ */
+enum dmaeng_status dmaeng_tx_status(struct dmaeng_chan *chan, s32 cookie)
+{
+	if (chan->device->ops->tx_status)
+		return chan->device->ops->tx_status(chan, cookie);
+	return dmaeng_cookie_status(chan, cookie);
+}
+EXPORT_SYMBOL_GPL(dmaeng_tx_status);
+
+/**
+ * dmaeng_sync_wait() - issue and wait for a descriptor
+ * @chan: its channel
+ * @cookie: from dmaeng_submit()
+ * @timeout_ms: how long to wait
+ *
+ * Sleeps.
+ *
+ * Return: 0 when it completed, -EIO when it failed or was aborted,
+ * -ETIMEDOUT when it is still in progress after @timeout_ms.
+ */
+int dmaeng_sync_wait(struct dmaeng_chan *chan, s32 cookie,
+		     unsigned int timeout_ms)
+{
+	enum dmaeng_status status;
+
+	might_sleep();
+	dmaeng_issue_pending(chan);
+	wait_event_timeout(chan->wq,
+			   dmaeng_tx_status(chan, cookie) != DMAENG_IN_PROGRESS,
+			   msecs_to_jiffies(timeout_ms));
+	status = dmaeng_tx_status(chan, cookie);
+	if (status == DMAENG_IN_PROGRESS)
+		return -ETIMEDOUT;
+	return status == DMAENG_COMPLETE ? 0 : -EIO;
+}
+EXPORT_SYMBOL_GPL(dmaeng_sync_wait);

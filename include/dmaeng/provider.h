@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * dmaeng: the provider-facing API.
+ *
+ * A provider fills in a struct dmaeng_device, links its channels (struct
+ * dmaeng_chan embedded in its own channel structures) on ->channels and
+ * registers the device.  Its memory belongs to dmaeng until ->release runs:
+ * clients may still hold channels after dmaeng_device_unregister() returns
+ * (a hot-unplugged device), and ->release is called after the last one is
+ * dropped.
+ */
+#ifndef _DMAENG_PROVIDER_H
+#define _DMAENG_PROVIDER_H
+
+#include <linux/compiler.h>
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/wait.h>
+#include <dmaeng/types.h>
+
+struct device;
+struct module;
+struct dmaeng_chan_dev;
+struct dmaeng_chan_stats;
+
+/**
+ * struct dmaeng_device_ops - what a provider implements
+ * @alloc_chan_resources: prepare a channel for use, called when its first
+ *	reference is taken; return 0 or a negative errno
+ * @free_chan_resources: release what @alloc_chan_resources set up, called
+ *	after the last reference is dropped (after @terminate_all and
+ *	@synchronize) or when the device is unregistered
+ * @prep_memcpy: prepare a copy of @len bytes from @src to @dst (DMA
+ *	addresses on the device's struct device); return NULL on failure.
+ *	May sleep unless DMAENG_PREP_NOWAIT is in @flags.
+ * @issue_pending: start the queued descriptors; must not sleep
+ * @tx_status: optional, the state of @cookie (default: from the cookies)
+ * @terminate_all: abort every queued and running descriptor, completing
+ *	each with DMAENG_RESULT_ABORTED; may be asynchronous
+ * @synchronize: wait until no descriptor runs and no callback is running;
+ *	no callback may start after it returns
+ * @refs_changed: optional, the channel's client_count changed to @count
+ *	(after @alloc_chan_resources for the first reference, before
+ *	@free_chan_resources for the last); for sizing per-client reserves
+ *
+ * @alloc_chan_resources, @free_chan_resources, @terminate_all,
+ * @synchronize and @refs_changed are called with dmaeng's lock held and CPU
+ * hotplug held off: they must not call dmaeng functions or cpus_read_lock().
+ */
+struct dmaeng_device_ops {
+	int (*alloc_chan_resources)(struct dmaeng_chan *chan);
+	void (*free_chan_resources)(struct dmaeng_chan *chan);
+	struct dmaeng_tx *(*prep_memcpy)(struct dmaeng_chan *chan,
+					 dma_addr_t dst, dma_addr_t src,
+					 size_t len, unsigned long flags);
+	void (*issue_pending)(struct dmaeng_chan *chan);
+	enum dmaeng_status (*tx_status)(struct dmaeng_chan *chan, s32 cookie);
+	int (*terminate_all)(struct dmaeng_chan *chan);
+	void (*synchronize)(struct dmaeng_chan *chan);
+	void (*refs_changed)(struct dmaeng_chan *chan, int count);
+};
+
+/**
+ * struct dmaeng_device - a provider's DMA device
+ * @dev: the struct device transfers are mapped for (the DMA API device)
+ * @owner: the provider module, pinned while any channel is held
+ * @cap_mask: capabilities of every channel of the device
+ * @channels: the provider's channels, linked through
+ *	&dmaeng_chan.device_node before registration
+ * @ops: the provider's operations
+ * @release: called once, after unregistration and the last channel
+ *	reference, to free the provider's memory; required
+ * @dev_id: dmaeng: the device number D in dma<D>chan<C>
+ * @chancnt: dmaeng: number of channels
+ * @ref: dmaeng: held by the registration and by every channel reference
+ * @node: dmaeng: on the RCU list of registered devices
+ * @registered: dmaeng: between register and unregister
+ */
+struct dmaeng_device {
+	struct device *dev;
+	struct module *owner;
+	struct dmaeng_cap_mask cap_mask;
+	struct list_head channels;
+	const struct dmaeng_device_ops *ops;
+	void (*release)(struct dmaeng_device *ddev);
+
+	int dev_id;
+	unsigned int chancnt;
+	struct kref ref;
+	struct list_head node;
+	bool registered;
+};
+
+/**
+ * struct dmaeng_chan - a DMA channel
+ * @device: the device it belongs to (set at registration)
+ * @device_node: on &dmaeng_device.channels (linked by the provider)
+ * @chan_id: the channel number C in dma<D>chan<C> (set at registration)
+ * @cookie: last cookie assigned, under the provider's channel lock
+ * @completed_cookie: last cookie completed
+ * @error_cookie: last cookie completed with an error or aborted
+ * @client_count: dmaeng: references held (public clients, or 1 when held
+ *	as a private channel); shown as sysfs in_use
+ * @table_count: dmaeng: per-CPU table slots pointing at the channel
+ * @balance_load: dmaeng: scratch count while rebalancing the table
+ * @private_held: dmaeng: held exclusively through dmaeng_request_channel()
+ * @dead: dmaeng: the device was unregistered; new work is refused
+ * @resources: dmaeng: alloc_chan_resources done, free not yet
+ * @dev: dmaeng: the sysfs class device
+ * @stats: dmaeng: per-CPU memcpy_count and bytes_transferred
+ * @wq: dmaeng: waiters in dmaeng_sync_wait()
+ */
+struct dmaeng_chan {
+	struct dmaeng_device *device;
+	struct list_head device_node;
+	int chan_id;
+
+	s32 cookie;
+	s32 completed_cookie;
+	s32 error_cookie;
+
+	int client_count;
+	int table_count;
+	unsigned int balance_load;
+	bool private_held;
+	bool dead;
+	bool resources;
+	struct dmaeng_chan_dev *dev;
+	struct dmaeng_chan_stats __percpu *stats;
+	wait_queue_head_t wq;
+};
+
+int __dmaeng_device_register(struct dmaeng_device *ddev,
+			     struct module *caller);
+/**
+ * dmaeng_device_register() - register a provider's device
+ * @ddev: the device, with @dev, @owner, @cap_mask, @channels, @ops and
+ *	@release filled in
+ *
+ * A module must name itself in @owner (built-in code may leave it NULL).
+ * Clients already registered get references on the new channels at once.
+ *
+ * Return: 0, -EINVAL for an incomplete device, -EBUSY if it is already
+ * registered, -ENODEV if @owner is going away, or -ENOMEM.
+ */
+#define dmaeng_device_register(ddev) __dmaeng_device_register(ddev, THIS_MODULE)
+void dmaeng_device_unregister(struct dmaeng_device *ddev);
+
+s32 dmaeng_cookie_assign(struct dmaeng_tx *tx);
+enum dmaeng_status dmaeng_cookie_status(struct dmaeng_chan *chan, s32 cookie);
+void dmaeng_tx_complete(struct dmaeng_tx *tx, enum dmaeng_result result);
+
+/**
+ * dmaeng_chan_is_dead() - whether the channel's device was unregistered
+ * @chan: the channel
+ *
+ * Return: true once dmaeng_device_unregister() has begun for the device.
+ */
+static inline bool dmaeng_chan_is_dead(struct dmaeng_chan *chan)
+{
+	return READ_ONCE(chan->dead);
+}
+
+#endif /* _DMAENG_PROVIDER_H */
