@@ -1,0 +1,437 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dmaeng_memcpy: a software DMA engine, the sample dmaeng provider.
+ *
+ * A platform device "dmaeng_memcpy" with a DMA mask stands for the engine;
+ * clients map their buffers with the DMA API for it, so dma-debug and
+ * swiotlb see every mapping.  The engine reaches the bytes the way a device
+ * would: it translates each DMA address back to a physical address
+ * (dma-direct) and copies there, so bounced mappings work like on real
+ * hardware.  A device behind an IOMMU would need the IOMMU's page tables,
+ * which this engine cannot walk: it refuses to register.
+ *
+ * Each channel runs its descriptors in submission order on its own work
+ * item (a work item never runs concurrently with itself), completing each
+ * through dmaeng_tx_complete().  Descriptors come from a per-channel mempool
+ * whose reserve is MC_RESERVE_PER_CLIENT descriptors per client holding the
+ * channel, so a blocking prep never fails for lack of memory.
+ *
+ * Locking: mc_chan.lock (a spinlock, IRQ-safe) protects the channel's
+ * submitted and issued lists and cookie assignment.  Completion runs in the
+ * work item without the lock.  terminate_all marks the queued descriptors
+ * aborted and leaves them to the work item, so completions stay in cookie
+ * order; synchronize flushes the work item.
+ */
+
+#include <linux/delay.h>
+#include <linux/dma-direct.h>
+#include <linux/dma-map-ops.h>
+#include <linux/dma-mapping.h>
+#include <linux/highmem.h>
+#include <linux/iommu.h>
+#include <linux/mempool.h>
+#include <linux/module.h>
+#include <linux/platform_device.h>
+#include <linux/slab.h>
+#include <linux/version.h>
+#include <linux/workqueue.h>
+#include <dmaeng/provider.h>
+
+#define MC_NAME			"dmaeng_memcpy"
+#define MC_MAX_CHANNELS		64
+#define MC_RESERVE_PER_CLIENT	16
+
+static int channels;
+module_param(channels, int, 0444);
+MODULE_PARM_DESC(channels, "Number of channels, 1..64 (default: online CPUs)");
+
+static bool private;
+module_param(private, bool, 0444);
+MODULE_PARM_DESC(private, "Private-only device: channels only via dmaeng_request_channel() (default: 0)");
+
+static unsigned int dma_mask_bits = 64;
+module_param(dma_mask_bits, uint, 0444);
+MODULE_PARM_DESC(dma_mask_bits, "DMA mask of the device in bits, 24..64; a small mask makes the DMA API bounce (default: 64)");
+
+static bool fail_alloc;
+module_param(fail_alloc, bool, 0644);
+MODULE_PARM_DESC(fail_alloc, "Fault injection: alloc_chan_resources fails with -ENOMEM (default: 0)");
+
+static unsigned int error_every;
+module_param(error_every, uint, 0644);
+MODULE_PARM_DESC(error_every, "Fault injection: complete every Nth descriptor of a channel with an error, 0 = never (default: 0)");
+
+static unsigned int delay_us;
+module_param(delay_us, uint, 0644);
+MODULE_PARM_DESC(delay_us, "Fault injection: delay each completion by this many microseconds (default: 0)");
+
+struct mc_desc {
+	struct dmaeng_tx tx;
+	struct list_head node;
+	dma_addr_t dst;
+	dma_addr_t src;
+	bool aborted;
+};
+
+struct mc_chan {
+	struct dmaeng_chan chan;
+	struct mc_dev *mdev;
+	spinlock_t lock;		/* submitted, issued, cookies */
+	struct list_head submitted;
+	struct list_head issued;
+	struct work_struct work;
+	mempool_t *pool;
+	unsigned long seq;		/* descriptors run, for error_every */
+};
+
+struct mc_dev {
+	struct dmaeng_device ddev;
+	struct platform_device *pdev;
+	struct workqueue_struct *wq;
+	int nchans;
+	struct mc_chan chans[];
+};
+
+static struct platform_device *mc_pdev;
+
+static struct mc_chan *to_mc(struct dmaeng_chan *chan)
+{
+	return container_of(chan, struct mc_chan, chan);
+}
+
+static struct mc_desc *to_desc(struct dmaeng_tx *tx)
+{
+	return container_of(tx, struct mc_desc, tx);
+}
+
+/* Copy between two physical ranges, page by page. */
+static void mc_copy_phys(phys_addr_t dst, phys_addr_t src, size_t len)
+{
+	size_t doff, soff, n;
+	void *d, *s;
+
+	while (len) {
+		doff = offset_in_page(dst);
+		soff = offset_in_page(src);
+		n = min3(len, PAGE_SIZE - doff, PAGE_SIZE - soff);
+		d = kmap_local_page(pfn_to_page(PHYS_PFN(dst)));
+		s = kmap_local_page(pfn_to_page(PHYS_PFN(src)));
+		memcpy(d + doff, s + soff, n);
+		kunmap_local(s);
+		kunmap_local(d);
+		dst += n;
+		src += n;
+		len -= n;
+	}
+}
+
+static bool mc_range_valid(phys_addr_t start, size_t len)
+{
+	return pfn_valid(PHYS_PFN(start)) && pfn_valid(PHYS_PFN(start + len - 1));
+}
+
+/* Run one descriptor the way the device would see it. */
+static enum dmaeng_result mc_run(struct mc_chan *mc, struct mc_desc *d)
+{
+	struct device *dev = mc->mdev->ddev.dev;
+	phys_addr_t dst, src;
+	unsigned int every = READ_ONCE(error_every);
+	unsigned int delay = READ_ONCE(delay_us);
+
+	if (d->aborted)
+		return DMAENG_RESULT_ABORTED;
+	if (delay)
+		usleep_range(delay, delay + delay / 4 + 1);
+	mc->seq++;
+	if (every && mc->seq % every == 0)
+		return DMAENG_RESULT_ERROR;
+
+	dst = dma_to_phys(dev, d->dst);
+	src = dma_to_phys(dev, d->src);
+	if (!mc_range_valid(dst, d->tx.len) || !mc_range_valid(src, d->tx.len)) {
+		dev_err_ratelimited(dev, "dma%dchan%d: bad DMA address %pad or %pad\n",
+				    mc->chan.device->dev_id, mc->chan.chan_id,
+				    &d->dst, &d->src);
+		return DMAENG_RESULT_ERROR;
+	}
+	mc_copy_phys(dst, src, d->tx.len);
+	return DMAENG_RESULT_OK;
+}
+
+static void mc_work(struct work_struct *work)
+{
+	struct mc_chan *mc = container_of(work, struct mc_chan, work);
+	struct mc_desc *d;
+
+	for (;;) {
+		spin_lock_irq(&mc->lock);
+		d = list_first_entry_or_null(&mc->issued, struct mc_desc, node);
+		if (d)
+			list_del(&d->node);
+		spin_unlock_irq(&mc->lock);
+		if (!d)
+			return;
+		dmaeng_tx_complete(&d->tx, mc_run(mc, d));
+		mempool_free(d, mc->pool);
+		cond_resched();
+	}
+}
+
+static s32 mc_tx_submit(struct dmaeng_tx *tx)
+{
+	struct mc_chan *mc = to_mc(tx->chan);
+	unsigned long flags;
+	s32 cookie;
+
+	spin_lock_irqsave(&mc->lock, flags);
+	cookie = dmaeng_cookie_assign(tx);
+	list_add_tail(&to_desc(tx)->node, &mc->submitted);
+	spin_unlock_irqrestore(&mc->lock, flags);
+	return cookie;
+}
+
+static void mc_tx_free(struct dmaeng_tx *tx)
+{
+	mempool_free(to_desc(tx), to_mc(tx->chan)->pool);
+}
+
+static struct dmaeng_tx *mc_prep_memcpy(struct dmaeng_chan *chan,
+					dma_addr_t dst, dma_addr_t src,
+					size_t len, unsigned long flags)
+{
+	struct mc_chan *mc = to_mc(chan);
+	struct mc_desc *d;
+
+	/* GFP_KERNEL: mempool waits for the reserve and never fails. */
+	d = mempool_alloc(mc->pool, flags & DMAENG_PREP_NOWAIT ? GFP_NOWAIT :
+								  GFP_KERNEL);
+	if (!d)
+		return NULL;
+	d->dst = dst;
+	d->src = src;
+	d->aborted = false;
+	d->tx.tx_submit = mc_tx_submit;
+	d->tx.tx_free = mc_tx_free;
+	return &d->tx;
+}
+
+static void mc_issue_pending(struct dmaeng_chan *chan)
+{
+	struct mc_chan *mc = to_mc(chan);
+	unsigned long flags;
+	bool kick;
+
+	spin_lock_irqsave(&mc->lock, flags);
+	list_splice_tail_init(&mc->submitted, &mc->issued);
+	kick = !list_empty(&mc->issued);
+	spin_unlock_irqrestore(&mc->lock, flags);
+	if (kick)
+		queue_work(mc->mdev->wq, &mc->work);
+}
+
+static int mc_terminate_all(struct dmaeng_chan *chan)
+{
+	struct mc_chan *mc = to_mc(chan);
+	struct mc_desc *d;
+
+	/* The work item completes them, in order, as aborted. */
+	spin_lock_irq(&mc->lock);
+	list_splice_tail_init(&mc->submitted, &mc->issued);
+	list_for_each_entry(d, &mc->issued, node)
+		d->aborted = true;
+	spin_unlock_irq(&mc->lock);
+	queue_work(mc->mdev->wq, &mc->work);
+	return 0;
+}
+
+static void mc_synchronize(struct dmaeng_chan *chan)
+{
+	flush_work(&to_mc(chan)->work);
+}
+
+static int mc_alloc_chan_resources(struct dmaeng_chan *chan)
+{
+	struct mc_chan *mc = to_mc(chan);
+
+	if (READ_ONCE(fail_alloc))
+		return -ENOMEM;
+	mc->pool = mempool_create_kmalloc_pool(MC_RESERVE_PER_CLIENT,
+					       sizeof(struct mc_desc));
+	if (!mc->pool)
+		return -ENOMEM;
+	mc->seq = 0;
+	return 0;
+}
+
+static void mc_free_chan_resources(struct dmaeng_chan *chan)
+{
+	struct mc_chan *mc = to_mc(chan);
+
+	WARN_ON_ONCE(!list_empty(&mc->submitted) || !list_empty(&mc->issued));
+	mempool_destroy(mc->pool);
+	mc->pool = NULL;
+}
+
+/* Grow or shrink the reserve with the number of clients (seed 002). */
+static void mc_refs_changed(struct dmaeng_chan *chan, int count)
+{
+	struct mc_chan *mc = to_mc(chan);
+
+	if (mempool_resize(mc->pool, MC_RESERVE_PER_CLIENT * count))
+		dev_warn(mc->mdev->ddev.dev,
+			 "dma%dchan%d: reserve not resized to %d clients\n",
+			 chan->device->dev_id, chan->chan_id, count);
+}
+
+static const struct dmaeng_device_ops mc_ops = {
+	.alloc_chan_resources = mc_alloc_chan_resources,
+	.free_chan_resources = mc_free_chan_resources,
+	.prep_memcpy = mc_prep_memcpy,
+	.issue_pending = mc_issue_pending,
+	.terminate_all = mc_terminate_all,
+	.synchronize = mc_synchronize,
+	.refs_changed = mc_refs_changed,
+};
+
+static void mc_release(struct dmaeng_device *ddev)
+{
+	kfree(container_of(ddev, struct mc_dev, ddev));
+}
+
+static int mc_probe(struct platform_device *pdev)
+{
+	struct device *dev = &pdev->dev;
+	struct mc_dev *mdev;
+	int i, err;
+
+	if (get_dma_ops(dev) || device_iommu_mapped(dev))
+		return dev_err_probe(dev, -ENODEV,
+				     "behind an IOMMU or DMA ops this engine cannot translate addresses through; not registering\n");
+	err = dma_set_mask_and_coherent(dev, DMA_BIT_MASK(dma_mask_bits));
+	if (err)
+		return dev_err_probe(dev, err, "DMA mask of %u bits not supported\n",
+				     dma_mask_bits);
+
+	mdev = kzalloc(struct_size(mdev, chans, channels), GFP_KERNEL);
+	if (!mdev)
+		return -ENOMEM;
+	mdev->nchans = channels;
+	mdev->pdev = pdev;
+	mdev->wq = alloc_workqueue(MC_NAME, WQ_UNBOUND | WQ_MEM_RECLAIM, 0);
+	if (!mdev->wq) {
+		kfree(mdev);
+		return -ENOMEM;
+	}
+
+	mdev->ddev.dev = dev;
+	mdev->ddev.owner = THIS_MODULE;
+	mdev->ddev.ops = &mc_ops;
+	mdev->ddev.release = mc_release;
+	dmaeng_cap_set(DMAENG_MEMCPY, &mdev->ddev.cap_mask);
+	dmaeng_cap_set(DMAENG_INTERRUPT, &mdev->ddev.cap_mask);
+	if (private)
+		dmaeng_cap_set(DMAENG_PRIVATE, &mdev->ddev.cap_mask);
+	INIT_LIST_HEAD(&mdev->ddev.channels);
+	for (i = 0; i < channels; i++) {
+		struct mc_chan *mc = &mdev->chans[i];
+
+		mc->mdev = mdev;
+		spin_lock_init(&mc->lock);
+		INIT_LIST_HEAD(&mc->submitted);
+		INIT_LIST_HEAD(&mc->issued);
+		INIT_WORK(&mc->work, mc_work);
+		list_add_tail(&mc->chan.device_node, &mdev->ddev.channels);
+	}
+
+	err = dmaeng_device_register(&mdev->ddev);
+	if (err) {
+		destroy_workqueue(mdev->wq);
+		kfree(mdev);
+		return dev_err_probe(dev, err, "cannot register with dmaeng\n");
+	}
+	platform_set_drvdata(pdev, mdev);
+	dev_info(dev, "dma%d: %d %s channels, %u-bit DMA mask\n",
+		 mdev->ddev.dev_id, channels, private ? "private" : "public",
+		 dma_mask_bits);
+	return 0;
+}
+
+static void mc_remove_device(struct platform_device *pdev)
+{
+	struct mc_dev *mdev = platform_get_drvdata(pdev);
+	struct workqueue_struct *wq = mdev->wq;
+
+	/* After this no operation runs; @mdev lives on until ->release. */
+	dmaeng_device_unregister(&mdev->ddev);
+	destroy_workqueue(wq);
+}
+
+/* ->remove returns void from Linux 6.11. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+static void mc_remove(struct platform_device *pdev)
+{
+	mc_remove_device(pdev);
+}
+#else
+static int mc_remove(struct platform_device *pdev)
+{
+	mc_remove_device(pdev);
+	return 0;
+}
+#endif
+
+static struct platform_driver mc_driver = {
+	.driver = {
+		.name = MC_NAME,
+	},
+	.probe = mc_probe,
+	.remove = mc_remove,
+};
+
+static int __init mc_init(void)
+{
+	int err;
+
+	if (!channels)
+		channels = min(num_online_cpus(), MC_MAX_CHANNELS);
+	if (channels < 1 || channels > MC_MAX_CHANNELS) {
+		pr_err(MC_NAME ": channels=%d out of range 1..%d\n", channels,
+		       MC_MAX_CHANNELS);
+		return -EINVAL;
+	}
+	if (dma_mask_bits < 24 || dma_mask_bits > 64) {
+		pr_err(MC_NAME ": dma_mask_bits=%u out of range 24..64\n",
+		       dma_mask_bits);
+		return -EINVAL;
+	}
+
+	err = platform_driver_register(&mc_driver);
+	if (err)
+		return err;
+	mc_pdev = platform_device_register_simple(MC_NAME, PLATFORM_DEVID_NONE,
+						  NULL, 0);
+	if (IS_ERR(mc_pdev)) {
+		platform_driver_unregister(&mc_driver);
+		return PTR_ERR(mc_pdev);
+	}
+	/* Probing failed: report it instead of loading a useless module. */
+	if (!platform_get_drvdata(mc_pdev)) {
+		platform_device_unregister(mc_pdev);
+		platform_driver_unregister(&mc_driver);
+		return -ENODEV;
+	}
+	return 0;
+}
+
+static void __exit mc_exit(void)
+{
+	platform_device_unregister(mc_pdev);
+	platform_driver_unregister(&mc_driver);
+}
+
+module_init(mc_init);
+module_exit(mc_exit);
+
+MODULE_DESCRIPTION("dmaeng sample provider: a software memcpy DMA engine");
+MODULE_AUTHOR("The dmaeng developers");
+MODULE_LICENSE("GPL");
