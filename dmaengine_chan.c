@@ -221,6 +221,7 @@ EXPORT_SYMBOL_GPL(dmaeng_cookie_assign);
  */
 enum dmaeng_status dmaeng_cookie_status(struct dmaeng_chan *chan, s32 cookie)
 {
+	/* Pairs with dmaeng_tx_complete(): error_cookie is read after. */
 	s32 done = smp_load_acquire(&chan->completed_cookie);
 	s32 used = READ_ONCE(chan->cookie);
 	bool complete;
@@ -259,6 +260,7 @@ void dmaeng_tx_complete(struct dmaeng_tx *tx, enum dmaeng_result result)
 	} else {
 		WRITE_ONCE(chan->error_cookie, tx->cookie);
 	}
+	/* Counters and error_cookie before the cookie reads as complete. */
 	smp_store_release(&chan->completed_cookie, tx->cookie);
 	if (tx->callback)
 		tx->callback(tx->callback_param, result);

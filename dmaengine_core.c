@@ -62,6 +62,7 @@
 #include <dmaeng/client.h>
 #include "dmaengine_internal.h"
 
+/* The registry lock: see "Locking" above. */
 DEFINE_MUTEX(dmaeng_lock);
 static LIST_HEAD(dmaeng_devices);
 static LIST_HEAD(dmaeng_clients);
@@ -565,9 +566,9 @@ int dmaeng_terminate_sync(struct dmaeng_chan *chan)
 	int err = 0;
 
 	dmaeng_lock_all();
-	if (!chan->private_held)
+	if (!chan->private_held) {
 		err = -EPERM;
-	else if (!chan->dead && chan->resources) {
+	} else if (!chan->dead && chan->resources) {
 		chan->device->ops->terminate_all(chan);
 		chan->device->ops->synchronize(chan);
 	}

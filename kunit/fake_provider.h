@@ -68,9 +68,13 @@ unsigned long fake_bytes(struct dmaeng_chan *chan);
 
 /* Every fake provider module's refcount is the sum of its client_count. */
 #define FAKE_EXPECT_PINNED(test, fd, count) do {			\
-	KUNIT_EXPECT_EQ(test, fake_client_count(fd),			\
-			(count) * (fd)->nchans);			\
-	KUNIT_EXPECT_EQ(test, fake_refcount(fd), fake_client_count(fd)); \
+	struct kunit *__test = (test);					\
+	struct fake_dev *__fd = (fd);					\
+									\
+	KUNIT_EXPECT_EQ(__test, fake_client_count(__fd),		\
+			(count) * __fd->nchans);			\
+	KUNIT_EXPECT_EQ(__test, fake_refcount(__fd),			\
+			fake_client_count(__fd));			\
 } while (0)
 
 #endif

@@ -189,9 +189,8 @@ static void table_cpu_hotplug(struct kunit *test)
 	KUNIT_ASSERT_PTR_NE(test, on0, on1);
 
 	/* CPU1 goes offline: it gives its channel back. */
-	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test,
-							table_online_cpu1,
-							NULL));
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, table_online_cpu1, NULL));
 	KUNIT_ASSERT_EQ(test, remove_cpu(1), 0);
 	KUNIT_EXPECT_EQ(test, on1->table_count, 0);
 	KUNIT_EXPECT_EQ(test, on0->table_count, NCAPS);

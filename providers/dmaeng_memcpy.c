@@ -33,7 +33,6 @@
 #include <linux/module.h>
 #include <linux/platform_device.h>
 #include <linux/slab.h>
-#include <linux/version.h>
 #include <linux/workqueue.h>
 #include <dmaeng/provider.h>
 
@@ -349,6 +348,9 @@ static int mc_probe(struct platform_device *pdev)
 		kfree(mdev);
 		return dev_err_probe(dev, err, "cannot register with dmaeng\n");
 	}
+	err = devm_add_action_or_reset(dev, mc_unregister, mdev);
+	if (err)
+		return err;
 	platform_set_drvdata(pdev, mdev);
 	dev_info(dev, "dma%d: %d %s channels, %u-bit DMA mask\n",
 		 mdev->ddev.dev_id, channels, private ? "private" : "public",
@@ -356,36 +358,25 @@ static int mc_probe(struct platform_device *pdev)
 	return 0;
 }
 
-static void mc_remove_device(struct platform_device *pdev)
+/*
+ * Unbinding the driver (rmmod, or a hot-unplug through sysfs) runs this
+ * devres action.  After it no operation runs; @mdev lives on until
+ * ->release, after the last client reference.
+ */
+static void mc_unregister(void *data)
 {
-	struct mc_dev *mdev = platform_get_drvdata(pdev);
+	struct mc_dev *mdev = data;
 	struct workqueue_struct *wq = mdev->wq;
 
-	/* After this no operation runs; @mdev lives on until ->release. */
 	dmaeng_device_unregister(&mdev->ddev);
 	destroy_workqueue(wq);
 }
-
-/* ->remove returns void from Linux 6.11. */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
-static void mc_remove(struct platform_device *pdev)
-{
-	mc_remove_device(pdev);
-}
-#else
-static int mc_remove(struct platform_device *pdev)
-{
-	mc_remove_device(pdev);
-	return 0;
-}
-#endif
 
 static struct platform_driver mc_driver = {
 	.driver = {
 		.name = MC_NAME,
 	},
 	.probe = mc_probe,
-	.remove = mc_remove,
 };
 
 static int __init mc_init(void)

@@ -28,4 +28,5 @@ if grep -E '(warning|error|WARNING|ERROR):' "$log" >&2; then
 	echo "modules: warnings building against $kdir (log: $log)" >&2
 	exit 1
 fi
-find "$out/src" -name '*.ko' | sort
+# What this build made (modules.order names .ko up to 6.1, .o from 6.2).
+sed -e 's/\.o$/.ko/' -e "s|^\([^/]\)|$out/src/\1|" "$out/src/modules.order"
