@@ -297,6 +297,20 @@ static void mc_release(struct dmaeng_device *ddev)
 	kfree(container_of(ddev, struct mc_dev, ddev));
 }
 
+/*
+ * Unbinding the driver (rmmod, or a hot-unplug through sysfs) runs this
+ * devres action.  After it no operation runs; @mdev lives on until
+ * ->release, after the last client reference.
+ */
+static void mc_unregister(void *data)
+{
+	struct mc_dev *mdev = data;
+	struct workqueue_struct *wq = mdev->wq;
+
+	dmaeng_device_unregister(&mdev->ddev);
+	destroy_workqueue(wq);
+}
+
 static int mc_probe(struct platform_device *pdev)
 {
 	struct device *dev = &pdev->dev;
@@ -356,20 +370,6 @@ static int mc_probe(struct platform_device *pdev)
 		 mdev->ddev.dev_id, channels, private ? "private" : "public",
 		 dma_mask_bits);
 	return 0;
-}
-
-/*
- * Unbinding the driver (rmmod, or a hot-unplug through sysfs) runs this
- * devres action.  After it no operation runs; @mdev lives on until
- * ->release, after the last client reference.
- */
-static void mc_unregister(void *data)
-{
-	struct mc_dev *mdev = data;
-	struct workqueue_struct *wq = mdev->wq;
-
-	dmaeng_device_unregister(&mdev->ddev);
-	destroy_workqueue(wq);
 }
 
 static struct platform_driver mc_driver = {
