@@ -151,8 +151,7 @@ int dmaeng_chan_sysfs_add(struct dmaeng_chan *chan)
 	cd->device.parent = chan->device->dev;
 	cd->device.release = dmaeng_chan_dev_release;
 	device_initialize(&cd->device);
-	err = dev_set_name(&cd->device, "dma%dchan%d", chan->device->dev_id,
-			   chan->chan_id);
+	err = dev_set_name(&cd->device, "%s", chan->name);
 	if (!err)
 		err = device_add(&cd->device);
 	if (err) {
@@ -188,6 +187,18 @@ struct device *dmaeng_chan_dma_device(struct dmaeng_chan *chan)
 	return chan->device->dev;
 }
 EXPORT_SYMBOL_GPL(dmaeng_chan_dma_device);
+
+/**
+ * dmaeng_chan_name() - the channel's name
+ * @chan: the channel
+ *
+ * Return: "dma<D>chan<C>", valid as long as the caller holds @chan.
+ */
+const char *dmaeng_chan_name(struct dmaeng_chan *chan)
+{
+	return chan->name;
+}
+EXPORT_SYMBOL_GPL(dmaeng_chan_name);
 
 /**
  * dmaeng_cookie_assign() - give a descriptor the channel's next cookie

@@ -126,8 +126,8 @@ static int dmaeng_chan_get(struct dmaeng_chan *chan)
 		if (err < 0) {
 			module_put(ddev->owner);
 			dev_err(ddev->dev,
-				"dmaeng: dma%dchan%d: alloc_chan_resources failed: %d\n",
-				ddev->dev_id, chan->chan_id, err);
+				"dmaeng: %s: alloc_chan_resources failed: %d\n",
+				chan->name, err);
 			return err;
 		}
 		chan->resources = true;
@@ -378,9 +378,8 @@ static void dmaeng_client_take(struct dmaeng_client *client,
 		err = dmaeng_client_hold(client, chan);
 		if (err)
 			dev_warn(ddev->dev,
-				 "dmaeng: client %s skips dma%dchan%d: %d\n",
-				 client->name ?: "?", ddev->dev_id,
-				 chan->chan_id, err);
+				 "dmaeng: client %s skips %s: %d\n",
+				 client->name ?: "?", chan->name, err);
 	}
 }
 
@@ -467,6 +466,41 @@ out:
 EXPORT_SYMBOL_GPL(dmaeng_client_unregister);
 
 /**
+ * dmaeng_client_channels() - the live channels a public client holds
+ * @client: a registered client
+ * @chans: filled with up to @max channels
+ * @max: size of @chans
+ *
+ * The channels stay valid while @client is registered; one whose device is
+ * unregistered meanwhile refuses new work.  May sleep.
+ *
+ * Return: the number of live channels held (may exceed @max), or -EINVAL
+ * if @client is not registered.
+ */
+int dmaeng_client_channels(struct dmaeng_client *client,
+			   struct dmaeng_chan **chans, unsigned int max)
+{
+	struct dmaeng_hold *hold;
+	int n = 0;
+
+	mutex_lock(&dmaeng_lock);
+	if (!client || !dmaeng_client_registered(client)) {
+		mutex_unlock(&dmaeng_lock);
+		return -EINVAL;
+	}
+	list_for_each_entry(hold, &client->holds, node) {
+		if (hold->chan->dead)
+			continue;
+		if (n < max)
+			chans[n] = hold->chan;
+		n++;
+	}
+	mutex_unlock(&dmaeng_lock);
+	return n;
+}
+EXPORT_SYMBOL_GPL(dmaeng_client_channels);
+
+/**
  * dmaeng_request_channel() - take a channel for exclusive use
  * @mask: capabilities needed; with DMAENG_PRIVATE, only private-only
  *	devices qualify
@@ -530,8 +564,8 @@ void dmaeng_release_channel(struct dmaeng_chan *chan)
 
 	dmaeng_lock_all();
 	if (!chan->private_held) {
-		dev_err(ddev->dev, "dmaeng: dma%dchan%d is not a private channel\n",
-			ddev->dev_id, chan->chan_id);
+		dev_err(ddev->dev, "dmaeng: %s is not a private channel\n",
+			chan->name);
 		goto out;
 	}
 	chan->private_held = false;
@@ -542,9 +576,8 @@ void dmaeng_release_channel(struct dmaeng_chan *chan)
 			if (dmaeng_client_wants(client, ddev) &&
 			    dmaeng_client_hold(client, chan))
 				dev_warn(ddev->dev,
-					 "dmaeng: client %s skips dma%dchan%d\n",
-					 client->name ?: "?", ddev->dev_id,
-					 chan->chan_id);
+					 "dmaeng: client %s skips %s\n",
+					 client->name ?: "?", chan->name);
 	}
 	dmaeng_rebalance(-1);
 out:
@@ -655,6 +688,7 @@ int __dmaeng_device_register(struct dmaeng_device *ddev, struct module *caller)
 	list_for_each_entry(chan, &ddev->channels, device_node) {
 		chan->device = ddev;
 		chan->chan_id = n++;
+		chan->name[0] = '\0';
 		chan->dev = NULL;
 		chan->stats = NULL;
 	}
@@ -671,6 +705,8 @@ int __dmaeng_device_register(struct dmaeng_device *ddev, struct module *caller)
 		goto undo;
 	ddev->dev_id = err;
 	list_for_each_entry(chan, &ddev->channels, device_node) {
+		snprintf(chan->name, sizeof(chan->name), "dma%dchan%d",
+			 ddev->dev_id, chan->chan_id);
 		err = dmaeng_chan_sysfs_add(chan);
 		if (err)
 			goto undo;
@@ -777,9 +813,8 @@ static int dmaeng_summary_show(struct seq_file *s, void *unused)
 		seq_printf(s, " channels=%u\n", ddev->chancnt);
 		list_for_each_entry(chan, &ddev->channels, device_node) {
 			dmaeng_chan_stats_read(chan, &stats);
-			seq_printf(s, "    dma%dchan%d client_count=%d table_count=%d private=%d memcpy_count=%lu bytes_transferred=%lu\n",
-				   ddev->dev_id, chan->chan_id,
-				   chan->client_count, chan->table_count,
+			seq_printf(s, "    %s client_count=%d table_count=%d private=%d memcpy_count=%lu bytes_transferred=%lu\n",
+				   chan->name, chan->client_count, chan->table_count,
 				   chan->private_held, stats.memcpy_count,
 				   stats.bytes_transferred);
 		}
@@ -788,11 +823,9 @@ static int dmaeng_summary_show(struct seq_file *s, void *unused)
 	list_for_each_entry(client, &dmaeng_clients, node) {
 		seq_printf(s, "  %s caps=", client->name ?: "?");
 		dmaeng_seq_caps(s, &client->cap_mask);
-		seq_puts(s, " holds=");
+		seq_puts(s, " holds:");
 		list_for_each_entry(hold, &client->holds, node)
-			seq_printf(s, "dma%dchan%d%s ",
-				   hold->chan->device->dev_id,
-				   hold->chan->chan_id,
+			seq_printf(s, " %s%s", hold->chan->name,
 				   hold->chan->dead ? "(dead)" : "");
 		seq_putc(s, '\n');
 	}
@@ -804,11 +837,8 @@ static int dmaeng_summary_show(struct seq_file *s, void *unused)
 				continue;
 			chan = rcu_dereference_protected(per_cpu(dmaeng_table, cpu).chan[cap],
 							 lockdep_is_held(&dmaeng_lock));
-			if (chan)
-				seq_printf(s, " %s=dma%dchan%d", dmaeng_cap_names[cap],
-					   chan->device->dev_id, chan->chan_id);
-			else
-				seq_printf(s, " %s=none", dmaeng_cap_names[cap]);
+			seq_printf(s, " %s=%s", dmaeng_cap_names[cap],
+				   chan ? chan->name : "none");
 		}
 		seq_putc(s, '\n');
 	}

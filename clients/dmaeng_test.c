@@ -1,53 +1,698 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * dmaeng_test: the dmaeng test client.
+ * dmaeng_test: the dmaeng test client, in the spirit of dmatest.
  *
  * Loaded with private=0 (the default) it registers a public MEMCPY client,
- * which takes a reference on every public MEMCPY channel, now and as
- * providers come, until it is unloaded.  With private=1 it takes one channel
- * for exclusive use instead (failing to load if there is none).
+ * which holds every public MEMCPY channel, now and as providers come, until
+ * it is unloaded.  With private=1 it takes one channel (the one named by
+ * channel=, or any) for exclusive use instead, and fails to load without.
+ *
+ * Writing 1 to /sys/kernel/debug/dmaeng_test/run starts threads_per_chan
+ * threads on each selected channel and returns when they are done (or the
+ * writer is killed).  Each thread does iterations copies, batch at a time in
+ * flight, of lengths spread log-uniformly over 1 .. max_size at random
+ * offsets within its buffers:
+ *  - the source buffer holds a pattern whose bytes all have the top bit set
+ *    and depend on their index; the destination is filled with DT_FILL,
+ *    which has it clear;
+ *  - after each copy every byte of its window (the range and DT_GUARD bytes
+ *    on each side, in both buffers) is checked: in range it must equal the
+ *    source byte (else "wrong", or "not copied" if still DT_FILL); outside
+ *    the range it must still be DT_FILL; the source must be unchanged;
+ *  - every DT_SCAN_EVERY copies and at the end, both whole buffers are
+ *    checked, for writes far outside any window.
+ * Every mapping is checked with dma_mapping_error() and unmapped once.  A
+ * failed mapping, a NULL prep (DMAENG_PREP_NOWAIT) or a refused submit is
+ * counted and the copy done by the CPU instead, so no copy is lost.  Per
+ * channel, submitted = completed + errors.
+ *
+ * Results: /sys/kernel/debug/dmaeng_test/results, and one line per channel
+ * in the kernel log:
+ *   dmaeng_test: <chan>: <N> copies, <M> failures, <K> KiB/s; key=value...
  */
 
+#include <linux/atomic.h>
+#include <linux/completion.h>
+#include <linux/debugfs.h>
+#include <linux/dma-mapping.h>
 #include <linux/err.h>
+#include <linux/kthread.h>
+#include <linux/ktime.h>
+#include <linux/log2.h>
+#include <linux/math64.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/prandom.h>
+#include <linux/random.h>
+#include <linux/sched.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/string.h>
 #include <dmaeng/client.h>
+
+#define DT_FILL		0x3c	/* destination fill: top bit clear */
+#define DT_MAX_CHANS	64
+#define DT_MAX_SIZE	(4U << 20)
+#define DT_LINE		320	/* one result line */
+#define DT_GUARD	4096	/* bytes checked on each side of a copy */
+#define DT_SCAN_EVERY	64	/* copies between two full buffer scans */
 
 static bool private;
 module_param(private, bool, 0444);
-MODULE_PARM_DESC(private, "Take one private channel instead of registering a public client (default: 0)");
+MODULE_PARM_DESC(private, "Take one private channel at load instead of registering a public client (default: 0)");
+
+static char channel[24];
+module_param_string(channel, channel, sizeof(channel), 0644);
+MODULE_PARM_DESC(channel, "Channel to test, e.g. dma0chan1 (default: every channel held)");
+
+static unsigned int threads_per_chan = 1;
+module_param(threads_per_chan, uint, 0644);
+MODULE_PARM_DESC(threads_per_chan, "Threads per channel, 1..16 (default: 1)");
+
+static unsigned int iterations = 100;
+module_param(iterations, uint, 0644);
+MODULE_PARM_DESC(iterations, "Copies per thread, at least 1 (default: 100)");
+
+static unsigned int max_size = 65536;
+module_param(max_size, uint, 0644);
+MODULE_PARM_DESC(max_size, "Largest copy in bytes, 1..4194304 (default: 65536)");
+
+static unsigned int batch = 1;
+module_param(batch, uint, 0644);
+MODULE_PARM_DESC(batch, "Copies in flight per thread, 1..256 (default: 1)");
+
+static bool verify = true;
+module_param(verify, bool, 0644);
+MODULE_PARM_DESC(verify, "Verify every byte after each copy (default: 1)");
+
+static bool nowait;
+module_param(nowait, bool, 0644);
+MODULE_PARM_DESC(nowait, "Prepare with DMAENG_PREP_NOWAIT: may fail and fall back to the CPU (default: 0)");
+
+static bool make_it_fail;
+module_param(make_it_fail, bool, 0644);
+MODULE_PARM_DESC(make_it_fail, "Mark the test threads for fault injection (failslab task-filter) while copying (default: 0)");
+
+static unsigned int timeout_ms = 5000;
+module_param(timeout_ms, uint, 0644);
+MODULE_PARM_DESC(timeout_ms, "Report a copy not completed after this many ms, then keep waiting (default: 5000)");
+
+static unsigned int seed;
+module_param(seed, uint, 0644);
+MODULE_PARM_DESC(seed, "Seed for lengths and offsets, 0 = random (default: 0)");
+
+struct dt_result {
+	struct dmaeng_chan *chan;
+	atomic64_t copies;
+	atomic64_t failures;
+	atomic64_t submitted;
+	atomic64_t completed;
+	atomic64_t errors;
+	atomic64_t fallbacks;
+	atomic64_t map_errors;
+	atomic64_t prep_failures;
+	atomic64_t submit_errors;
+	atomic64_t timeouts;
+	atomic64_t bytes;
+	atomic64_t elapsed_ns;		/* the slowest thread's */
+};
+
+struct dt_slot {
+	u8 *src;
+	u8 *dst;
+	size_t len;
+	size_t src_off;
+	size_t dst_off;
+	dma_addr_t src_dma;
+	dma_addr_t dst_dma;
+	bool by_dma;
+	enum dmaeng_result result;
+	struct completion done;
+};
+
+struct dt_thread {
+	struct dt_result *res;
+	struct dt_run *run;
+	struct rnd_state rnd;
+	u8 *ref;			/* the pristine source pattern */
+	struct dt_slot *slots;
+	int err;
+};
+
+struct dt_run {
+	unsigned int size;		/* max_size of this run */
+	unsigned int batch;
+	unsigned int iterations;
+	unsigned long prep_flags;
+	bool verify;
+	int nres;
+	struct dt_result res[DT_MAX_CHANS];
+	atomic_t running;
+	struct completion done;
+	bool stop;
+	ktime_t start;
+};
 
 static struct dmaeng_client dt_client = { .name = "dmaeng_test" };
 static struct dmaeng_chan *dt_private;
+static struct dentry *dt_debugfs;
+static DEFINE_MUTEX(dt_lock);		/* one run at a time; dt_last */
+static struct dt_run *dt_last;		/* the last finished run's results */
+static atomic_t dt_running = ATOMIC_INIT(0);
+
+static u8 dt_pattern(size_t i)
+{
+	return 0x80 | ((u32)(i * 2654435761U) >> 25);
+}
+
+static void dt_callback(void *param, enum dmaeng_result result)
+{
+	struct dt_slot *s = param;
+
+	s->result = result;
+	complete(&s->done);
+}
+
+static void dt_cpu_copy(struct dt_thread *t, struct dt_slot *s)
+{
+	memcpy(s->dst + s->dst_off, s->src + s->src_off, s->len);
+	atomic64_inc(&t->res->fallbacks);
+	s->by_dma = false;
+}
+
+/* Choose a copy and start it on the engine, or do it by CPU. */
+static void dt_start(struct dt_thread *t, struct dt_slot *s)
+{
+	struct dt_run *run = t->run;
+	struct dmaeng_chan *chan = t->res->chan;
+	struct device *dev = dmaeng_chan_dma_device(chan);
+	unsigned int bits = ilog2(run->size);
+	struct dmaeng_tx *tx;
+	size_t len;
+
+	len = 1UL << (prandom_u32_state(&t->rnd) % (bits + 1));
+	len += prandom_u32_state(&t->rnd) % len;
+	s->len = min_t(size_t, len, run->size);
+	s->src_off = prandom_u32_state(&t->rnd) % (run->size - s->len + 1);
+	s->dst_off = prandom_u32_state(&t->rnd) % (run->size - s->len + 1);
+	atomic64_inc(&t->res->copies);
+
+	s->src_dma = dma_map_single(dev, s->src + s->src_off, s->len,
+				    DMA_TO_DEVICE);
+	if (dma_mapping_error(dev, s->src_dma))
+		goto map_failed;
+	s->dst_dma = dma_map_single(dev, s->dst + s->dst_off, s->len,
+				    DMA_FROM_DEVICE);
+	if (dma_mapping_error(dev, s->dst_dma)) {
+		dma_unmap_single(dev, s->src_dma, s->len, DMA_TO_DEVICE);
+		goto map_failed;
+	}
+
+	tx = dmaeng_prep_memcpy(chan, s->dst_dma, s->src_dma, s->len,
+				run->prep_flags);
+	if (!tx) {
+		atomic64_inc(&t->res->prep_failures);
+		goto unmap;
+	}
+	tx->callback = dt_callback;
+	tx->callback_param = s;
+	reinit_completion(&s->done);
+	if (dmaeng_submit(tx) < 0) {
+		atomic64_inc(&t->res->submit_errors);
+		goto unmap;
+	}
+	atomic64_inc(&t->res->submitted);
+	dmaeng_issue_pending(chan);
+	s->by_dma = true;
+	return;
+
+unmap:
+	dma_unmap_single(dev, s->dst_dma, s->len, DMA_FROM_DEVICE);
+	dma_unmap_single(dev, s->src_dma, s->len, DMA_TO_DEVICE);
+	dt_cpu_copy(t, s);
+	return;
+map_failed:
+	atomic64_inc(&t->res->map_errors);
+	dt_cpu_copy(t, s);
+}
+
+static size_t dt_count_not(const u8 *p, u8 val, size_t n)
+{
+	size_t i, bad = 0;
+
+	for (i = 0; i < n; i++)
+		bad += p[i] != val;
+	return bad;
+}
+
+/* Report a bad copy, or a bad buffer when @s->len is 0 (full scan). */
+static void dt_report(struct dt_thread *t, struct dt_slot *s, size_t wrong,
+		      size_t not_copied, size_t outside, size_t src_bad)
+{
+	pr_err_ratelimited("dmaeng_test: %s: %s of %zu bytes from +%zu to +%zu: %zu wrong, %zu not copied, %zu written outside, %zu source bytes changed\n",
+			   dmaeng_chan_name(t->res->chan),
+			   s->len ? "copy" : "buffer scan", s->len, s->src_off,
+			   s->dst_off, wrong, not_copied, outside, src_bad);
+}
+
+/*
+ * Check the copy of slot @s: the window of the copy and DT_GUARD bytes on
+ * each side, in both buffers.  @data: the copied range must hold the source
+ * bytes (not for a copy the engine failed).  Restores the window.
+ * Return: true if anything is wrong.
+ */
+static bool dt_check(struct dt_thread *t, struct dt_slot *s, bool data)
+{
+	size_t size = t->run->size, end = s->dst_off + s->len, i;
+	size_t dlo = s->dst_off > DT_GUARD ? s->dst_off - DT_GUARD : 0;
+	size_t dhi = min(size, end + DT_GUARD);
+	size_t slo = s->src_off > DT_GUARD ? s->src_off - DT_GUARD : 0;
+	size_t shi = min(size, s->src_off + s->len + DT_GUARD);
+	size_t wrong = 0, not_copied = 0, outside = 0, src_bad = 0;
+	const u8 *got = s->dst + s->dst_off, *want = t->ref + s->src_off;
+
+	if (memcmp(s->src + slo, t->ref + slo, shi - slo)) {
+		for (i = slo; i < shi; i++)
+			src_bad += s->src[i] != t->ref[i];
+		memcpy(s->src + slo, t->ref + slo, shi - slo);
+	}
+	if (memchr_inv(s->dst + dlo, DT_FILL, s->dst_off - dlo))
+		outside += dt_count_not(s->dst + dlo, DT_FILL, s->dst_off - dlo);
+	if (memchr_inv(s->dst + end, DT_FILL, dhi - end))
+		outside += dt_count_not(s->dst + end, DT_FILL, dhi - end);
+	if (data && memcmp(got, want, s->len)) {
+		for (i = 0; i < s->len; i++) {
+			if (got[i] == want[i])
+				continue;
+			if (got[i] == DT_FILL)
+				not_copied++;
+			else
+				wrong++;
+		}
+	}
+	memset(s->dst + dlo, DT_FILL, dhi - dlo);
+
+	if (!(wrong | not_copied | outside | src_bad))
+		return false;
+	dt_report(t, s, wrong, not_copied, outside, src_bad);
+	return true;
+}
+
+/*
+ * Between copies both buffers of every slot must be pristine: this catches
+ * writes far outside any copy's window.  Return: bad slots, restored.
+ */
+static unsigned int dt_scan(struct dt_thread *t)
+{
+	size_t size = t->run->size, outside, src_bad;
+	unsigned int i, bad = 0;
+
+	for (i = 0; i < t->run->batch; i++) {
+		struct dt_slot *s = &t->slots[i];
+
+		outside = memchr_inv(s->dst, DT_FILL, size) ?
+			  dt_count_not(s->dst, DT_FILL, size) : 0;
+		src_bad = 0;
+		if (memcmp(s->src, t->ref, size)) {
+			size_t j;
+
+			for (j = 0; j < size; j++)
+				src_bad += s->src[j] != t->ref[j];
+		}
+		if (!outside && !src_bad)
+			continue;
+		bad++;
+		s->len = 0;
+		dt_report(t, s, 0, 0, outside, src_bad);
+		memset(s->dst, DT_FILL, size);
+		memcpy(s->src, t->ref, size);
+	}
+	return bad;
+}
+
+/* Wait for a started copy, unmap it, check it. */
+static void dt_finish(struct dt_thread *t, struct dt_slot *s)
+{
+	struct device *dev = dmaeng_chan_dma_device(t->res->chan);
+	bool data = true;
+
+	if (s->by_dma) {
+		if (!wait_for_completion_timeout(&s->done,
+						 msecs_to_jiffies(timeout_ms))) {
+			atomic64_inc(&t->res->timeouts);
+			pr_warn_ratelimited("dmaeng_test: %s: copy not done after %u ms\n",
+					    dmaeng_chan_name(t->res->chan),
+					    timeout_ms);
+			wait_for_completion(&s->done);
+		}
+		dma_unmap_single(dev, s->dst_dma, s->len, DMA_FROM_DEVICE);
+		dma_unmap_single(dev, s->src_dma, s->len, DMA_TO_DEVICE);
+		if (s->result == DMAENG_RESULT_OK) {
+			atomic64_inc(&t->res->completed);
+			atomic64_add(s->len, &t->res->bytes);
+		} else {
+			atomic64_inc(&t->res->errors);
+			data = false;
+		}
+	}
+	if (!t->run->verify)
+		memset(s->dst + s->dst_off, DT_FILL, s->len);
+	else if (dt_check(t, s, data))
+		atomic64_inc(&t->res->failures);
+}
+
+static void dt_free_thread(struct dt_thread *t)
+{
+	unsigned int i;
+
+	if (t->slots) {
+		for (i = 0; i < t->run->batch; i++) {
+			kfree(t->slots[i].src);
+			kfree(t->slots[i].dst);
+		}
+	}
+	kfree(t->slots);
+	kfree(t->ref);
+}
+
+static int dt_alloc_thread(struct dt_thread *t)
+{
+	unsigned int i, size = t->run->size;
+	size_t j;
+
+	t->ref = kmalloc(size, GFP_KERNEL);
+	t->slots = kcalloc(t->run->batch, sizeof(*t->slots), GFP_KERNEL);
+	if (!t->ref || !t->slots)
+		return -ENOMEM;
+	for (j = 0; j < size; j++)
+		t->ref[j] = dt_pattern(j);
+	for (i = 0; i < t->run->batch; i++) {
+		struct dt_slot *s = &t->slots[i];
+
+		s->src = kmalloc(size, GFP_KERNEL);
+		s->dst = kmalloc(size, GFP_KERNEL);
+		if (!s->src || !s->dst)
+			return -ENOMEM;
+		memcpy(s->src, t->ref, size);
+		memset(s->dst, DT_FILL, size);
+		init_completion(&s->done);
+	}
+	return 0;
+}
+
+static void dt_fault_inject(bool on)
+{
+#ifdef CONFIG_FAULT_INJECTION
+	current->make_it_fail = on;
+#endif
+}
+
+static int dt_thread_fn(void *data)
+{
+	struct dt_thread *t = data;
+	struct dt_run *run = t->run;
+	unsigned int done = 0, n, i;
+	s64 ns, old;
+
+	t->err = dt_alloc_thread(t);
+	if (t->err)
+		goto out;
+	if (READ_ONCE(make_it_fail))
+		dt_fault_inject(true);
+	while (done < run->iterations && !READ_ONCE(run->stop)) {
+		n = min(run->batch, run->iterations - done);
+		for (i = 0; i < n; i++)
+			dt_start(t, &t->slots[i]);
+		for (i = 0; i < n; i++)
+			dt_finish(t, &t->slots[i]);
+		if (run->verify && (done / DT_SCAN_EVERY != (done + n) / DT_SCAN_EVERY ||
+				    done + n == run->iterations))
+			atomic64_add(dt_scan(t), &t->res->failures);
+		done += n;
+		cond_resched();
+	}
+	dt_fault_inject(false);
+	/* The channel's time is its slowest thread's. */
+	ns = ktime_to_ns(ktime_sub(ktime_get(), run->start));
+	old = atomic64_read(&t->res->elapsed_ns);
+	while (ns > old && !atomic64_try_cmpxchg(&t->res->elapsed_ns, &old, ns))
+		;
+out:
+	dt_free_thread(t);
+	if (atomic_dec_and_test(&run->running))
+		complete(&run->done);
+	return 0;
+}
+
+/* One result line; returns its length. */
+static int dt_format(char *buf, size_t size, struct dt_result *r)
+{
+	s64 ns = atomic64_read(&r->elapsed_ns);
+	u64 kibps = ns ? div64_u64((u64)atomic64_read(&r->bytes) * 1000000000ULL,
+				   (u64)ns * 1024) : 0;
+
+	return scnprintf(buf, size, "%s: %lld copies, %lld failures, %llu KiB/s; submitted=%lld completed=%lld errors=%lld fallbacks=%lld map_errors=%lld prep_failures=%lld submit_errors=%lld timeouts=%lld bytes=%lld\n",
+			 dmaeng_chan_name(r->chan), atomic64_read(&r->copies),
+			 atomic64_read(&r->failures), kibps,
+			 atomic64_read(&r->submitted),
+			 atomic64_read(&r->completed),
+			 atomic64_read(&r->errors),
+			 atomic64_read(&r->fallbacks),
+			 atomic64_read(&r->map_errors),
+			 atomic64_read(&r->prep_failures),
+			 atomic64_read(&r->submit_errors),
+			 atomic64_read(&r->timeouts),
+			 atomic64_read(&r->bytes));
+}
+
+/* Whether @chan is the one asked for by channel= (empty: any). */
+static bool dt_wanted(struct dmaeng_chan *chan)
+{
+	return !channel[0] || !strcmp(channel, "\n") ||
+	       sysfs_streq(channel, dmaeng_chan_name(chan));
+}
+
+static int dt_pick_channels(struct dt_run *run)
+{
+	struct dmaeng_chan *chans[DT_MAX_CHANS];
+	int i, n;
+
+	if (dt_private) {
+		chans[0] = dt_private;
+		n = 1;
+	} else {
+		n = dmaeng_client_channels(&dt_client, chans, DT_MAX_CHANS);
+		if (n < 0)
+			return n;
+		n = min(n, DT_MAX_CHANS);
+	}
+	for (i = 0; i < n; i++)
+		if (dt_wanted(chans[i]))
+			run->res[run->nres++].chan = chans[i];
+	if (!run->nres) {
+		pr_err("dmaeng_test: no channel to test%s%s\n",
+		       channel[0] ? " named " : "", channel);
+		return -ENODEV;
+	}
+	return 0;
+}
+
+static int dt_check_params(void)
+{
+	if (!threads_per_chan || threads_per_chan > 16 || !iterations ||
+	    !max_size || max_size > DT_MAX_SIZE || !batch || batch > 256) {
+		pr_err("dmaeng_test: bad parameters: threads_per_chan 1..16, iterations >= 1, max_size 1..%u, batch 1..256\n",
+		       DT_MAX_SIZE);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int dt_run_once(void)
+{
+	struct dt_thread *threads;
+	struct task_struct *task;
+	struct dt_run *run;
+	unsigned int nthreads, i;
+	u32 run_seed = seed ?: get_random_u32();
+	char line[DT_LINE];
+	int err;
+
+	err = dt_check_params();
+	if (err)
+		return err;
+	run = kzalloc(sizeof(*run), GFP_KERNEL);
+	if (!run)
+		return -ENOMEM;
+	run->size = max_size;
+	run->batch = batch;
+	run->iterations = iterations;
+	run->verify = verify;
+	run->prep_flags = DMAENG_PREP_INTERRUPT | (nowait ? DMAENG_PREP_NOWAIT : 0);
+	init_completion(&run->done);
+	err = dt_pick_channels(run);
+	if (err)
+		goto free_run;
+
+	nthreads = run->nres * threads_per_chan;
+	threads = kcalloc(nthreads, sizeof(*threads), GFP_KERNEL);
+	if (!threads) {
+		err = -ENOMEM;
+		goto free_run;
+	}
+	pr_info("dmaeng_test: %u threads on %d channels, %u copies each, up to %u bytes, batch %u, seed %u%s%s\n",
+		nthreads, run->nres, run->iterations, run->size, run->batch,
+		run_seed, nowait ? ", nowait" : "",
+		READ_ONCE(make_it_fail) ? ", make_it_fail" : "");
+
+	atomic_set(&run->running, 1);
+	run->start = ktime_get();
+	for (i = 0; i < nthreads; i++) {
+		struct dt_thread *t = &threads[i];
+
+		t->run = run;
+		t->res = &run->res[i / threads_per_chan];
+		prandom_seed_state(&t->rnd, (u64)run_seed << 16 | i);
+		atomic_inc(&run->running);
+		task = kthread_run(dt_thread_fn, t, "dmaeng_test/%s-%u",
+				   dmaeng_chan_name(t->res->chan),
+				   i % threads_per_chan);
+		if (IS_ERR(task)) {
+			atomic_dec(&run->running);
+			WRITE_ONCE(run->stop, true);
+			err = PTR_ERR(task);
+			break;
+		}
+	}
+	if (!atomic_dec_and_test(&run->running) &&
+	    wait_for_completion_killable(&run->done)) {
+		/* Killed: stop early, but the threads must finish first. */
+		WRITE_ONCE(run->stop, true);
+		wait_for_completion(&run->done);
+		err = -EINTR;
+	}
+	for (i = 0; i < nthreads; i++)
+		if (threads[i].err && !err)
+			err = threads[i].err;
+	kfree(threads);
+
+	for (i = 0; i < run->nres; i++) {
+		dt_format(line, sizeof(line), &run->res[i]);
+		pr_info("dmaeng_test: %s", line);
+	}
+	mutex_lock(&dt_lock);
+	kfree(dt_last);
+	dt_last = run;
+	mutex_unlock(&dt_lock);
+	return err;
+
+free_run:
+	kfree(run);
+	return err;
+}
+
+static ssize_t dt_run_write(struct file *file, const char __user *ubuf,
+			    size_t count, loff_t *ppos)
+{
+	bool start;
+	int err;
+
+	err = kstrtobool_from_user(ubuf, count, &start);
+	if (err)
+		return err;
+	if (!start)
+		return count;
+	if (atomic_cmpxchg(&dt_running, 0, 1))
+		return -EBUSY;
+	err = dt_run_once();
+	atomic_set(&dt_running, 0);
+	return err ?: count;
+}
+
+static ssize_t dt_run_read(struct file *file, char __user *ubuf,
+			   size_t count, loff_t *ppos)
+{
+	char buf[3];
+
+	snprintf(buf, sizeof(buf), "%d\n", atomic_read(&dt_running));
+	return simple_read_from_buffer(ubuf, count, ppos, buf, 2);
+}
+
+static const struct file_operations dt_run_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.read = dt_run_read,
+	.write = dt_run_write,
+	.llseek = default_llseek,
+};
+
+static int dt_results_show(struct seq_file *s, void *unused)
+{
+	u64 copies = 0, failures = 0;
+	char line[DT_LINE];
+	int i;
+
+	mutex_lock(&dt_lock);
+	for (i = 0; dt_last && i < dt_last->nres; i++) {
+		dt_format(line, sizeof(line), &dt_last->res[i]);
+		seq_puts(s, line);
+		copies += atomic64_read(&dt_last->res[i].copies);
+		failures += atomic64_read(&dt_last->res[i].failures);
+	}
+	if (dt_last)
+		seq_printf(s, "total: %llu copies, %llu failures\n", copies,
+			   failures);
+	mutex_unlock(&dt_lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(dt_results);
+
+static bool dt_filter(struct dmaeng_chan *chan, void *param)
+{
+	return dt_wanted(chan);
+}
 
 static int __init dt_init(void)
 {
 	struct dmaeng_cap_mask mask = {};
+	int err;
 
 	dmaeng_cap_set(DMAENG_MEMCPY, &mask);
-	if (!private) {
+	if (private) {
+		dt_private = dmaeng_request_channel(&mask, dt_filter, NULL);
+		if (IS_ERR(dt_private)) {
+			err = PTR_ERR(dt_private);
+			dt_private = NULL;
+			pr_err("dmaeng_test: no private MEMCPY channel%s%s: %d\n",
+			       channel[0] ? " named " : "", channel, err);
+			return err;
+		}
+	} else {
 		dt_client.cap_mask = mask;
-		return dmaeng_client_register(&dt_client);
+		err = dmaeng_client_register(&dt_client);
+		if (err)
+			return err;
 	}
-	dt_private = dmaeng_request_channel(&mask, NULL, NULL);
-	if (IS_ERR(dt_private)) {
-		pr_err("dmaeng_test: no private MEMCPY channel: %ld\n",
-		       PTR_ERR(dt_private));
-		return PTR_ERR(dt_private);
-	}
+	dt_debugfs = debugfs_create_dir("dmaeng_test", NULL);
+	debugfs_create_file("run", 0600, dt_debugfs, NULL, &dt_run_fops);
+	debugfs_create_file("results", 0444, dt_debugfs, NULL,
+			    &dt_results_fops);
 	return 0;
 }
 
 static void __exit dt_exit(void)
 {
+	debugfs_remove_recursive(dt_debugfs);
 	if (dt_private)
 		dmaeng_release_channel(dt_private);
 	else
 		dmaeng_client_unregister(&dt_client);
+	kfree(dt_last);
 }
 
 module_init(dt_init);
 module_exit(dt_exit);
 
-MODULE_DESCRIPTION("dmaeng test client");
+MODULE_DESCRIPTION("dmaeng test client: verified copies on dmaeng channels");
 MODULE_AUTHOR("The dmaeng developers");
 MODULE_LICENSE("GPL");

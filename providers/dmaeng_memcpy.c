@@ -40,16 +40,51 @@
 #define MC_MAX_CHANNELS		64
 #define MC_RESERVE_PER_CLIENT	16
 
-static int channels;
-module_param(channels, int, 0444);
-MODULE_PARM_DESC(channels, "Number of channels, 1..64 (default: online CPUs)");
+/* An unsigned int parameter that only takes values in [min, max]. */
+struct mc_range {
+	unsigned int *val;
+	unsigned int min;
+	unsigned int max;
+};
+
+static int mc_range_set(const char *val, const struct kernel_param *kp)
+{
+	const struct mc_range *r = kp->arg;
+	unsigned int v;
+
+	if (kstrtouint(val, 0, &v) || v < r->min || v > r->max) {
+		pr_err(MC_NAME ": %s=%s: must be %u..%u\n", kp->name, val,
+		       r->min, r->max);
+		return -EINVAL;
+	}
+	*r->val = v;
+	return 0;
+}
+
+static int mc_range_get(char *buf, const struct kernel_param *kp)
+{
+	const struct mc_range *r = kp->arg;
+
+	return sysfs_emit(buf, "%u\n", *r->val);
+}
+
+static const struct kernel_param_ops mc_range_ops = {
+	.set = mc_range_set,
+	.get = mc_range_get,
+};
+
+static unsigned int channels;	/* 0: not given, one per online CPU */
+static struct mc_range mc_channels = { &channels, 1, MC_MAX_CHANNELS };
+module_param_cb(channels, &mc_range_ops, &mc_channels, 0444);
+MODULE_PARM_DESC(channels, "Number of channels, 1..64 (default: one per online CPU)");
 
 static bool private;
 module_param(private, bool, 0444);
 MODULE_PARM_DESC(private, "Private-only device: channels only via dmaeng_request_channel() (default: 0)");
 
 static unsigned int dma_mask_bits = 64;
-module_param(dma_mask_bits, uint, 0444);
+static struct mc_range mc_mask_bits = { &dma_mask_bits, 24, 64 };
+module_param_cb(dma_mask_bits, &mc_range_ops, &mc_mask_bits, 0444);
 MODULE_PARM_DESC(dma_mask_bits, "DMA mask of the device in bits, 24..64; a small mask makes the DMA API bounce (default: 64)");
 
 static bool fail_alloc;
@@ -87,7 +122,7 @@ struct mc_dev {
 	struct dmaeng_device ddev;
 	struct platform_device *pdev;
 	struct workqueue_struct *wq;
-	int nchans;
+	unsigned int nchans;
 	struct mc_chan chans[];
 };
 
@@ -148,9 +183,8 @@ static enum dmaeng_result mc_run(struct mc_chan *mc, struct mc_desc *d)
 	dst = dma_to_phys(dev, d->dst);
 	src = dma_to_phys(dev, d->src);
 	if (!mc_range_valid(dst, d->tx.len) || !mc_range_valid(src, d->tx.len)) {
-		dev_err_ratelimited(dev, "dma%dchan%d: bad DMA address %pad or %pad\n",
-				    mc->chan.device->dev_id, mc->chan.chan_id,
-				    &d->dst, &d->src);
+		dev_err_ratelimited(dev, "%s: bad DMA address %pad or %pad\n",
+				    mc->chan.name, &d->dst, &d->src);
 		return DMAENG_RESULT_ERROR;
 	}
 	mc_copy_phys(dst, src, d->tx.len);
@@ -278,8 +312,8 @@ static void mc_refs_changed(struct dmaeng_chan *chan, int count)
 
 	if (mempool_resize(mc->pool, MC_RESERVE_PER_CLIENT * count))
 		dev_warn(mc->mdev->ddev.dev,
-			 "dma%dchan%d: reserve not resized to %d clients\n",
-			 chan->device->dev_id, chan->chan_id, count);
+			 "%s: reserve not resized to %d clients\n",
+			 chan->name, count);
 }
 
 static const struct dmaeng_device_ops mc_ops = {
@@ -315,7 +349,8 @@ static int mc_probe(struct platform_device *pdev)
 {
 	struct device *dev = &pdev->dev;
 	struct mc_dev *mdev;
-	int i, err;
+	unsigned int i;
+	int err;
 
 	if (get_dma_ops(dev) || device_iommu_mapped(dev))
 		return dev_err_probe(dev, -ENODEV,
@@ -366,7 +401,7 @@ static int mc_probe(struct platform_device *pdev)
 	if (err)
 		return err;
 	platform_set_drvdata(pdev, mdev);
-	dev_info(dev, "dma%d: %d %s channels, %u-bit DMA mask\n",
+	dev_info(dev, "dma%d: %u %s channels, %u-bit DMA mask\n",
 		 mdev->ddev.dev_id, channels, private ? "private" : "public",
 		 dma_mask_bits);
 	return 0;
@@ -384,17 +419,7 @@ static int __init mc_init(void)
 	int err;
 
 	if (!channels)
-		channels = min(num_online_cpus(), MC_MAX_CHANNELS);
-	if (channels < 1 || channels > MC_MAX_CHANNELS) {
-		pr_err(MC_NAME ": channels=%d out of range 1..%d\n", channels,
-		       MC_MAX_CHANNELS);
-		return -EINVAL;
-	}
-	if (dma_mask_bits < 24 || dma_mask_bits > 64) {
-		pr_err(MC_NAME ": dma_mask_bits=%u out of range 24..64\n",
-		       dma_mask_bits);
-		return -EINVAL;
-	}
+		channels = min_t(unsigned int, num_online_cpus(), MC_MAX_CHANNELS);
 
 	err = platform_driver_register(&mc_driver);
 	if (err)

@@ -87,14 +87,33 @@ demo)
 	exit 0 ;;
 esac
 
-step "guest: plan $mode"
-tools/run-guest.sh -t 1500 -p "$mode" -o "$out" "$out/initramfs.cpio.gz"
-# The guest's own lines and KUnit's, without the kernel log timestamps.
-sed 's/^\[ *[0-9.]*\] //' "$out/console.log" |
-	grep -E '^\[[a-z0-9_]+\]|^== |^dmaeng:|^ *# (Subtest|[a-z0-9_]+: pass:)|^ *(not )?ok [0-9]+ ' \
-	> "$out/summary.log" || true
-cat "$out/summary.log"
-
+# One boot per distinct "# boot: ARGS" line among the scenarios; the first,
+# "default" (no extra arguments), also runs the KUnit modules.
+declare -A group=([default]=)
+for f in tools/guest/scenarios/*.sh; do
+	[ "$mode" = check ] || break
+	args=$(sed -n 's/^# boot: //p' "$f" | head -n 1)
+	args=${args:-default}
+	group[$args]=${group[$args]:+${group[$args]},}$(basename "$f" .sh)
+done
+: > "$out/console.log"
+: > "$out/results.ktap"
+echo 0 > "$out/qemu.rc"
+mapfile -t boot_args < <(echo default; printf '%s\n' "${!group[@]}" | grep -vx default | sort)
+n=0
+for args in "${boot_args[@]}"; do
+	n=$((n + 1))
+	extra=${args#default}
+	step "guest boot $n: plan $mode ${extra:+($extra)}"
+	tools/run-guest.sh -t 1500 -p "$mode" -o "$out/boot$n" \
+		-a "dmaeng.boot=$n dmaeng.kunit=$([ $n = 1 ] && echo 1 || echo 0) dmaeng.scenarios=${group[$args]} $extra" \
+		"$out/initramfs.cpio.gz"
+	cat "$out/boot$n/console.log" >> "$out/console.log"
+	cat "$out/boot$n/results.ktap" >> "$out/results.ktap"
+	rc=$(cat "$out/boot$n/qemu.rc")
+	[ "$rc" = 0 ] || echo "$rc" > "$out/qemu.rc"
+done
+echo "$n" > "$out/boots"
 step "results (kunit.py parse)"
 rc=0
 tools/report.sh "$out" > "$out/report.txt" || rc=$?

@@ -26,11 +26,13 @@ check() {	# check DESC STATUS [DIAG]
 	[ -n "${3:-}" ] && printf '%s\n' "$3" | sed 's/^/    # /' >> "$harness"
 	echo "    $2 $n $1" >> "$harness"
 }
-if grep -q '^dmaeng: guest done' "$console"; then
-	check "guest ran its plan to the end" ok
+boots=$(cat "$out/boots" 2>/dev/null || echo 1)
+done=$(grep -c '^dmaeng: guest done' "$console" || true)
+if [ "$done" = "$boots" ]; then
+	check "every guest boot ($boots) ran its plan to the end" ok
 else
-	check "guest ran its plan to the end" "not ok" \
-		"no 'dmaeng: guest done' (qemu rc $(cat "$out/qemu.rc" 2>/dev/null))"
+	check "every guest boot ($boots) ran its plan to the end" "not ok" \
+		"$done of $boots boots said 'dmaeng: guest done' (qemu rc $(cat "$out/qemu.rc" 2>/dev/null))"
 fi
 splat='BUG:|WARNING:|Oops|Kernel panic|general protection fault|'
 splat+='possible circular locking|possible recursive locking|'

@@ -34,6 +34,8 @@ struct dmaeng_client {
 
 int dmaeng_client_register(struct dmaeng_client *client);
 int dmaeng_client_unregister(struct dmaeng_client *client);
+int dmaeng_client_channels(struct dmaeng_client *client,
+			   struct dmaeng_chan **chans, unsigned int max);
 struct dmaeng_chan *dmaeng_find_channel(enum dmaeng_cap cap);
 void dmaeng_issue_pending_all(void);
 

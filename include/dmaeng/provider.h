@@ -96,6 +96,7 @@ struct dmaeng_device {
  * @device: the device it belongs to (set at registration)
  * @device_node: on &dmaeng_device.channels (linked by the provider)
  * @chan_id: the channel number C in dma<D>chan<C> (set at registration)
+ * @name: "dma<D>chan<C>" (set at registration)
  * @cookie: last cookie assigned, under the provider's channel lock
  * @completed_cookie: last cookie completed
  * @error_cookie: last cookie completed with an error or aborted
@@ -114,6 +115,7 @@ struct dmaeng_chan {
 	struct dmaeng_device *device;
 	struct list_head device_node;
 	int chan_id;
+	char name[24];
 
 	s32 cookie;
 	s32 completed_cookie;

@@ -101,3 +101,48 @@ modload() {
 have_module() { [ -f "$DMAENG_MODDIR/$1.ko" ]; }
 
 refcnt() { cat "/sys/module/$1/refcnt" 2>/dev/null || echo none; }
+
+# dmaeng_test helpers.
+DT=/sys/kernel/debug/dmaeng_test
+DTP=/sys/module/dmaeng_test/parameters
+
+# dt_set KEY=VALUE...: set dmaeng_test parameters (no trailing newline;
+# an empty VALUE is written as a lone newline, which clears a string)
+dt_set() {
+	for _kv in "$@"; do
+		_v=${_kv#*=}
+		if [ -n "$_v" ]; then printf '%s' "$_v"; else echo; fi \
+			> "$DTP/${_kv%%=*}" || return 1
+	done
+}
+
+# dt_run KEY=VALUE...: set parameters, run, and show the results
+dt_run() {
+	dt_set "$@" || return 1
+	echo 1 > $DT/run
+	_rc=$?
+	cat $DT/results
+	return $_rc
+}
+
+# dt_sum KEY: KEY summed over the channels of the last run, where KEY is
+# copies or failures ("N copies,") or any key=value field.
+dt_sum() {
+	awk -v k="$1" '/^total:/ { next }
+		{ for (i = 1; i <= NF; i++) {
+			if ($(i + 1) == k ",") s += $i
+			if (index($i, k "=") == 1) s += substr($i, length(k) + 2)
+		} }
+		END { print s + 0 }' $DT/results
+}
+
+# dt_balanced: on every channel, submitted = completed + errors
+dt_balanced() {
+	awk '/^total:/ { next }
+		{ for (i = 1; i <= NF; i++) { split($i, a, "="); v[a[1]] = a[2] }
+		  if (v["submitted"] != v["completed"] + v["errors"]) bad++ }
+		END { exit bad > 0 }' $DT/results
+}
+
+# sysfs counter of a channel: chan_stat dma0chan0 memcpy_count
+chan_stat() { cat "/sys/class/dmaeng/$1/$2"; }

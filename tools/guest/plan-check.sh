@@ -4,7 +4,13 @@
 # every KUnit module, every scenario, then the health checks.
 . /dmaeng/guest/lib.sh
 
-plan=$(sed -n 's/.*dmaeng\.plan=\([^ ]*\).*/\1/p' /proc/cmdline)
+# dmaeng.plan=check|selftest, dmaeng.boot=N (this boot's number),
+# dmaeng.kunit=1 (run the KUnit modules), dmaeng.scenarios=a,b (names in
+# /dmaeng/guest/scenarios/ to run, without .sh).
+arg() { sed -n "s/.*dmaeng\.$1=\([^ ]*\).*/\1/p" /proc/cmdline; }
+plan=$(arg plan)
+boot=$(arg boot)
+sfx=${boot:+_boot$boot}
 kml=/sys/kernel/debug/kmemleak
 
 # Forget whatever kmemleak suspects from boot: only leaks from here count.
@@ -13,7 +19,8 @@ if [ -w $kml ]; then
 	echo clear > $kml
 fi
 
-suite_begin dmaeng_guest
+suite_begin dmaeng_guest$sfx
+echo "boot $boot: $(cat /proc/cmdline)"
 t_eq "guest has 2 online CPUs" "$(nproc)" 2
 t_run "dma-debug is active" test -r /sys/kernel/debug/dma-api/error_count
 t_run "kmemleak is active" test -w $kml
@@ -23,7 +30,7 @@ suite_end
 # KUnit suites run when their module loads; results stay in debugfs until
 # the module goes.  Test modules depend on dmaeng_core.
 kunit_mods=
-for ko in "$DMAENG_MODDIR"/*kunit*.ko; do
+[ "$(arg kunit)" = 1 ] && for ko in "$DMAENG_MODDIR"/*kunit*.ko; do
 	[ -f "$ko" ] && kunit_mods="$kunit_mods $(basename "$ko" .ko)"
 done
 if [ -n "$kunit_mods" ]; then
@@ -42,13 +49,13 @@ fi
 if [ "$plan" = selftest ]; then
 	/bin/sh /dmaeng/guest/selftest.sh
 else
-	for s in /dmaeng/guest/scenarios/*.sh; do
-		[ -f "$s" ] && /bin/sh "$s"
+	for s in $(arg scenarios | tr , ' '); do
+		/bin/sh "/dmaeng/guest/scenarios/$s.sh"
 	done
 fi
 
 # Health: nothing left loaded, no dma-debug error, no leak.
-suite_begin dmaeng_health
+suite_begin dmaeng_health$sfx
 t_eq "no dmaeng module left loaded" "$(grep -c '^dmaeng' /proc/modules)" 0
 t_eq "dma-debug error_count is 0" \
 	"$(cat /sys/kernel/debug/dma-api/error_count 2>/dev/null)" 0

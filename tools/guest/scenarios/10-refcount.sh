@@ -44,7 +44,7 @@ t_eq "$prov refcnt 2 = sum of in_use" "$(refcnt $prov)" "$(sum_in_use)"
 t_refused "rmmod $prov refused while the client holds it" rmmod $prov
 t_eq "$prov still loaded, in_use 1 1" "$(in_use)" "1 1"
 t_run "debugfs summary lists the client and its holds" \
-	grep -q 'dmaeng_test caps=memcpy holds=dma[0-9]*chan0 dma[0-9]*chan1' \
+	grep -q 'dmaeng_test caps=memcpy holds: dma[0-9]*chan0 dma[0-9]*chan1$' \
 	/sys/kernel/debug/dmaeng/summary
 cat /sys/kernel/debug/dmaeng/summary
 t_run "rmmod dmaeng_test" rmmod dmaeng_test
