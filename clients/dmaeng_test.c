@@ -97,6 +97,14 @@ static unsigned int timeout_ms = 5000;
 module_param(timeout_ms, uint, 0644);
 MODULE_PARM_DESC(timeout_ms, "Report a copy not completed after this many ms, then keep waiting (default: 5000)");
 
+static bool fixed_size;
+module_param(fixed_size, bool, 0644);
+MODULE_PARM_DESC(fixed_size, "Every copy is max_size bytes, at offset 0 (default: 0)");
+
+static bool cpu;
+module_param(cpu, bool, 0644);
+MODULE_PARM_DESC(cpu, "Baseline: copy with the CPU's memcpy, no engine, no mapping (default: 0)");
+
 static unsigned int seed;
 module_param(seed, uint, 0644);
 MODULE_PARM_DESC(seed, "Seed for lengths and offsets, 0 = random (default: 0)");
@@ -145,6 +153,8 @@ struct dt_run {
 	unsigned int iterations;
 	unsigned long prep_flags;
 	bool verify;
+	bool fixed_size;
+	bool cpu;
 	int nres;
 	struct dt_result res[DT_MAX_CHANS];
 	atomic_t running;
@@ -190,12 +200,24 @@ static void dt_start(struct dt_thread *t, struct dt_slot *s)
 	struct dmaeng_tx *tx;
 	size_t len;
 
-	len = 1UL << (prandom_u32_state(&t->rnd) % (bits + 1));
-	len += prandom_u32_state(&t->rnd) % len;
-	s->len = min_t(size_t, len, run->size);
-	s->src_off = prandom_u32_state(&t->rnd) % (run->size - s->len + 1);
-	s->dst_off = prandom_u32_state(&t->rnd) % (run->size - s->len + 1);
+	if (run->fixed_size) {
+		s->len = run->size;
+		s->src_off = 0;
+		s->dst_off = 0;
+	} else {
+		len = 1UL << (prandom_u32_state(&t->rnd) % (bits + 1));
+		len += prandom_u32_state(&t->rnd) % len;
+		s->len = min_t(size_t, len, run->size);
+		s->src_off = prandom_u32_state(&t->rnd) % (run->size - s->len + 1);
+		s->dst_off = prandom_u32_state(&t->rnd) % (run->size - s->len + 1);
+	}
 	atomic64_inc(&t->res->copies);
+	if (run->cpu) {
+		memcpy(s->dst + s->dst_off, s->src + s->src_off, s->len);
+		atomic64_add(s->len, &t->res->bytes);
+		s->by_dma = false;
+		return;
+	}
 
 	s->src_dma = dma_map_single(dev, s->src + s->src_off, s->len,
 				    DMA_TO_DEVICE);
@@ -528,6 +550,8 @@ static int dt_run_once(void)
 	run->batch = batch;
 	run->iterations = iterations;
 	run->verify = verify;
+	run->fixed_size = fixed_size;
+	run->cpu = cpu;
 	run->prep_flags = DMAENG_PREP_INTERRUPT | (nowait ? DMAENG_PREP_NOWAIT : 0);
 	init_completion(&run->done);
 	err = dt_pick_channels(run);
@@ -540,10 +564,12 @@ static int dt_run_once(void)
 		err = -ENOMEM;
 		goto free_run;
 	}
-	pr_info("dmaeng_test: %u threads on %d channels, %u copies each, up to %u bytes, batch %u, seed %u%s%s\n",
-		nthreads, run->nres, run->iterations, run->size, run->batch,
+	pr_info("dmaeng_test: %u threads on %d channels, %u copies each, %s %u bytes, batch %u, seed %u%s%s%s\n",
+		nthreads, run->nres, run->iterations,
+		run->fixed_size ? "of" : "up to", run->size, run->batch,
 		run_seed, nowait ? ", nowait" : "",
-		READ_ONCE(make_it_fail) ? ", make_it_fail" : "");
+		READ_ONCE(make_it_fail) ? ", make_it_fail" : "",
+		run->cpu ? ", CPU memcpy baseline" : "");
 
 	atomic_set(&run->running, 1);
 	run->start = ktime_get();

@@ -116,12 +116,13 @@ dt_set() {
 	done
 }
 
-# dt_run KEY=VALUE...: set parameters, run, and show the results
+# dt_run KEY=VALUE...: set parameters, run, and show the results on the
+# console (past t_run, which keeps a command's output to itself)
 dt_run() {
 	dt_set "$@" || return 1
 	echo 1 > $DT/run
 	_rc=$?
-	cat $DT/results
+	sed 's/^/    /' $DT/results > /dev/console
 	return $_rc
 }
 

@@ -60,6 +60,30 @@ dt_set timeout_ms=5000 channel=
 t_eq "20 copies, 0 failures" "$(dt_sum copies) $(dt_sum failures)" "20 0"
 t_eq "20 timeouts reported" "$(dt_sum timeouts)" 20
 
+echo "-- hot-unplug in the middle of a run: nothing lost"
+printf 5000 > $mp/delay_us
+(dt_run channel= threads_per_chan=1 iterations=300 batch=8 max_size=4096) &
+run=$!
+sleep 1
+t_run "unbind the device while copies are in flight" \
+	sh -c "echo dmaeng_memcpy > /sys/bus/platform/drivers/dmaeng_memcpy/unbind"
+wait $run
+printf 0 > $mp/delay_us
+t_eq "600 copies, 0 failures" "$(dt_sum copies) $(dt_sum failures)" "600 0"
+t_run "in-flight copies came back aborted ($(dt_sum errors))" test "$(dt_sum errors)" -gt 0
+t_run "later copies were refused and done by the CPU ($(dt_sum fallbacks))" \
+	test "$(dt_sum fallbacks)" -gt 0
+t_run "submitted = completed + errors" dt_balanced
+t_eq "copies = completed + errors + fallbacks" "$(dt_sum copies)" \
+	"$(( $(dt_sum completed) + $(dt_sum errors) + $(dt_sum fallbacks) ))"
+t_run "bind it again" \
+	sh -c "echo dmaeng_memcpy > /sys/bus/platform/drivers/dmaeng_memcpy/bind"
+t_eq "the client holds the new channels: in_use 1 1" \
+	"$(chan_stat dma0chan0 in_use) $(chan_stat dma0chan1 in_use)" "1 1"
+t_run "and copies on them again" dt_run iterations=50 max_size=65536
+t_eq "100 copies by DMA, 0 failures" \
+	"$(dt_sum completed) $(dt_sum failures)" "100 0"
+
 echo "-- failing alloc_chan_resources: nothing held, nothing leaked"
 rmmod dmaeng_test
 printf 1 > $mp/fail_alloc
