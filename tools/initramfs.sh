@@ -4,8 +4,9 @@
 # initramfs.sh OUTPUT.cpio.gz [MODULE.ko...]
 #
 # Make the guest's initramfs with the kernel's own usr/gen_init_cpio:
-# busybox-static, tools/guest/ (init, libraries, scenarios) and the given
-# modules in /dmaeng/modules/.
+# busybox-static, tools/guest/ (init, libraries, scenarios), the guest
+# programs built in build/guest-bin/ (in /dmaeng/bin/) and the given modules
+# in /dmaeng/modules/.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,7 +23,8 @@ list=$(mktemp)
 trap 'rm -f "$list"' EXIT
 {
 	for d in /bin /sbin /dev /proc /sys /tmp /root /etc /dmaeng \
-		 /dmaeng/modules /dmaeng/guest /dmaeng/guest/scenarios; do
+		 /dmaeng/modules /dmaeng/bin /dmaeng/guest \
+		 /dmaeng/guest/scenarios; do
 		echo "dir $d 0755 0 0"
 	done
 	echo "nod /dev/console 0600 0 0 c 5 1"
@@ -33,6 +35,9 @@ trap 'rm -f "$list"' EXIT
 	(cd "$top/tools/guest" && find . -type f ! -name init ! -name passwd | sort) |
 	while read -r f; do
 		echo "file /dmaeng/guest/${f#./} $top/tools/guest/${f#./} 0755 0 0"
+	done
+	for bin in "$top"/build/guest-bin/*; do
+		[ -f "$bin" ] && echo "file /dmaeng/bin/$(basename "$bin") $bin 0755 0 0"
 	done
 	for ko in "$@"; do
 		echo "file /dmaeng/modules/$(basename "$ko") $ko 0644 0 0"
