@@ -3,8 +3,8 @@
  * netcopy: a sender and a receiver over loopback that check every byte,
  * receiving through /dev/dmaeng-netcopy or through plain recv().
  *
- *   netcopy tcp|udp [--bytes N] [--read N] [--mode ioctl|recv] [--waitall]
- *                   [--port P] [--pace-us N] [--chunk N] [--fork]
+ *   netcopy tcp|udp [--bytes N] [--read N] [--send N] [--mode ioctl|recv]
+ *                   [--waitall] [--port P] [--pace-us N] [--chunk N] [--fork]
  *
  * The stream carries a periodic pattern (period 65521, a prime, so no read
  * size lines up with it); the receiver compares what it got with the
@@ -13,10 +13,14 @@
  *
  * --fork (TCP): each receive takes 4096 bytes into the second half of one
  * page and the first half of the next, with DMAENG_NETCOPY_WAITALL; a
- * second thread meanwhile writes the other halves of those pages and forks
- * children that write all over their copy of the buffer.  Every received
- * byte must be right and every byte the thread wrote must stay.  This is
- * the case NET_DMA got wrong.
+ * second thread meanwhile forks children that write all over their copy of
+ * the buffer, and right after each fork writes the other halves of those
+ * pages itself.  Every received byte must be right and every byte the
+ * thread wrote must stay.  This is the case NET_DMA got wrong: with the
+ * destination only referenced (get_user_pages), the parent's write after
+ * fork gets it a new copy of the page and the copy in flight lands in the
+ * old one; pinned pages stay the parent's.  Pace small sends (--send 4096
+ * --pace-us N) so that receives wait for data with their pages held.
  *
  * Prints one line with the bytes, time, MiB/s and bad bytes; exits 0 only
  * if every byte was right.
@@ -49,7 +53,7 @@
 static unsigned char table[2 * PERIOD + (1 << 20)];
 static int tcp = 1, use_ioctl = 1, waitall, do_fork;
 static long long total = 64LL << 20;
-static size_t readsize = 65536, chunk = 60000;
+static size_t readsize = 65536, sendsize = 65536, chunk = 60000;
 static int port = 5001, pace_us;
 static int ncfd = -1;
 
@@ -125,7 +129,8 @@ static void tcp_send(void)
 	if (s < 0 || connect(s, (struct sockaddr *)&a, sizeof(a)))
 		die("sender connect");
 	while (off < total) {
-		size_t len = total - off < 65536 ? total - off : 65536;
+		size_t len = total - off < (long long)sendsize ?
+			     (size_t)(total - off) : sendsize;
 
 		n = send(s, pattern(off), len, 0);
 		if (n < 0)
@@ -173,6 +178,19 @@ static volatile int fork_stop;
 static unsigned char *fork_buf;
 static long long forks, fork_bad;
 
+static void fork_write_halves(long page)
+{
+	long half = page / 2;
+	unsigned char *p;
+	int i;
+
+	for (i = 0; i < FORK_SLOTS; i++) {
+		p = fork_buf + 2 * i * page;
+		memset(p, 0xaa, half);			/* page 2i, first half */
+		memset(p + page + half, 0xaa, half);	/* page 2i+1, 2nd half */
+	}
+}
+
 static void *fork_thread(void *unused __attribute__((unused)))
 {
 	long page = sysconf(_SC_PAGESIZE), half = page / 2;
@@ -181,16 +199,18 @@ static void *fork_thread(void *unused __attribute__((unused)))
 	int i;
 
 	while (!fork_stop) {
-		for (i = 0; i < FORK_SLOTS; i++) {
-			p = fork_buf + 2 * i * page;
-			memset(p, 0xaa, half);			/* page 2i, first half */
-			memset(p + page + half, 0xaa, half);	/* page 2i+1, 2nd half */
-		}
 		child = fork();
 		if (child == 0) {
 			memset(fork_buf, 0x55, 2 * FORK_SLOTS * page);
+			usleep(200);
 			_exit(0);
 		}
+		/*
+		 * Write while the child still shares the pages: where a page
+		 * is shared copy-on-write, this write moves the parent to a
+		 * new copy, and a copy in flight into the old page is lost.
+		 */
+		fork_write_halves(page);
 		if (child > 0) {
 			forks++;
 			waitpid(child, NULL, 0);
@@ -286,7 +306,7 @@ static long long udp_receive(int s, long long *bad)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: netcopy tcp|udp [--bytes N] [--read N] [--mode ioctl|recv] [--waitall] [--port P] [--pace-us N] [--chunk N] [--fork]\n");
+	fprintf(stderr, "usage: netcopy tcp|udp [--bytes N] [--read N] [--send N] [--mode ioctl|recv] [--waitall] [--port P] [--pace-us N] [--chunk N] [--fork]\n");
 	exit(2);
 }
 
@@ -317,6 +337,8 @@ int main(int argc, char **argv)
 			total = strtoll(v, NULL, 0), c++;
 		else if (!strcmp(a, "--read"))
 			readsize = strtoul(v, NULL, 0), c++;
+		else if (!strcmp(a, "--send"))
+			sendsize = strtoul(v, NULL, 0), c++;
 		else if (!strcmp(a, "--port"))
 			port = atoi(v), c++;
 		else if (!strcmp(a, "--pace-us"))
@@ -328,7 +350,8 @@ int main(int argc, char **argv)
 		else
 			usage();
 	}
-	if (!readsize || readsize > (1 << 20) || chunk < 16 || chunk > 65000)
+	if (!readsize || readsize > (1 << 20) || !sendsize || sendsize > (1 << 20) ||
+	    chunk < 16 || chunk > 65000)
 		usage();
 	/* UDP carries whole datagrams of chunk - 8 pattern bytes. */
 	if (!tcp)
