@@ -13,6 +13,7 @@
 #include <linux/slab.h>
 #include <linux/sysfs.h>
 #include <dmaeng/client.h>
+#include <dmaeng/map.h>
 #include "dmaengine_internal.h"
 
 #define DMAENG_MIN_COOKIE	1
@@ -38,7 +39,10 @@ void dmaeng_chan_stats_read(struct dmaeng_chan *chan,
 	}
 }
 
-enum dmaeng_chan_attr { ATTR_IN_USE, ATTR_MEMCPY_COUNT, ATTR_BYTES };
+enum dmaeng_chan_attr {
+	ATTR_IN_USE, ATTR_MEMCPY_COUNT, ATTR_BYTES,
+	ATTR_MAP_ERRORS, ATTR_MAP_NOT_CHECKED, ATTR_UNMAP_ERRORS, ATTR_OUTSTANDING,
+};
 
 /*
  * All attributes read under dmaeng_lock: ->chan is cleared under it before
@@ -56,6 +60,8 @@ static ssize_t dmaeng_chan_attr_show(struct device *dev, char *buf,
 	chan = to_chan_dev(dev)->chan;
 	if (chan && which == ATTR_IN_USE) {
 		ret = sysfs_emit(buf, "%d\n", chan->client_count);
+	} else if (chan && which >= ATTR_MAP_ERRORS) {
+		ret = dmaeng_map_show(chan, which - ATTR_MAP_ERRORS, buf);
 	} else if (chan) {
 		dmaeng_chan_stats_read(chan, &stats);
 		ret = sysfs_emit(buf, "%lu\n", which == ATTR_BYTES ?
@@ -86,10 +92,28 @@ static ssize_t bytes_transferred_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(bytes_transferred);
 
+/* The mapping counters of the channel's device (dmaengine_map.c). */
+#define DMAENG_MAP_ATTR(_name, _which)					\
+static ssize_t _name##_show(struct device *dev,				\
+			    struct device_attribute *attr, char *buf)	\
+{									\
+	return dmaeng_chan_attr_show(dev, buf, _which);			\
+}									\
+static DEVICE_ATTR_RO(_name)
+
+DMAENG_MAP_ATTR(map_errors, ATTR_MAP_ERRORS);
+DMAENG_MAP_ATTR(map_errors_not_checked, ATTR_MAP_NOT_CHECKED);
+DMAENG_MAP_ATTR(unmap_errors, ATTR_UNMAP_ERRORS);
+DMAENG_MAP_ATTR(outstanding, ATTR_OUTSTANDING);
+
 static struct attribute *dmaeng_chan_attrs[] = {
 	&dev_attr_in_use.attr,
 	&dev_attr_memcpy_count.attr,
 	&dev_attr_bytes_transferred.attr,
+	&dev_attr_map_errors.attr,
+	&dev_attr_map_errors_not_checked.attr,
+	&dev_attr_unmap_errors.attr,
+	&dev_attr_outstanding.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(dmaeng_chan);
@@ -273,6 +297,11 @@ void dmaeng_tx_complete(struct dmaeng_tx *tx, enum dmaeng_result result)
 	}
 	/* Counters and error_cookie before the cookie reads as complete. */
 	smp_store_release(&chan->completed_cookie, tx->cookie);
+	/* The client sees its buffers unmapped when its callback runs. */
+	if (tx->unmap) {
+		dmaeng_unmap_put(tx->unmap);
+		tx->unmap = NULL;
+	}
 	if (tx->callback)
 		tx->callback(tx->callback_param, result);
 	if (wq_has_sleeper(&chan->wq))
@@ -307,6 +336,8 @@ struct dmaeng_tx *dmaeng_prep_memcpy(struct dmaeng_chan *chan, dma_addr_t dst,
 		return NULL;
 	if (!(flags & DMAENG_PREP_NOWAIT))
 		might_sleep();
+	dmaeng_map_note_use(chan, src);
+	dmaeng_map_note_use(chan, dst);
 	tx = chan->device->ops->prep_memcpy(chan, dst, src, len, flags);
 	if (!tx)
 		return NULL;
@@ -316,6 +347,7 @@ struct dmaeng_tx *dmaeng_prep_memcpy(struct dmaeng_chan *chan, dma_addr_t dst,
 	tx->flags = flags;
 	tx->callback = NULL;
 	tx->callback_param = NULL;
+	tx->unmap = NULL;
 	return tx;
 }
 EXPORT_SYMBOL_GPL(dmaeng_prep_memcpy);
@@ -327,7 +359,8 @@ EXPORT_SYMBOL_GPL(dmaeng_prep_memcpy);
  * Does not start it: see dmaeng_issue_pending().  Does not sleep.
  *
  * Return: the descriptor's cookie, or -ENODEV if the channel's device was
- * unregistered (the descriptor is freed and no callback runs).
+ * unregistered (the descriptor is freed, its unmap-data released, and no
+ * callback runs).
  */
 s32 dmaeng_submit(struct dmaeng_tx *tx)
 {
@@ -339,8 +372,11 @@ s32 dmaeng_submit(struct dmaeng_tx *tx)
 	else
 		cookie = tx->tx_submit(tx);
 	rcu_read_unlock();
-	if (cookie < 0)
+	if (cookie < 0) {
+		dmaeng_unmap_put(tx->unmap);
+		tx->unmap = NULL;
 		tx->tx_free(tx);
+	}
 	return cookie;
 }
 EXPORT_SYMBOL_GPL(dmaeng_submit);

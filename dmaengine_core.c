@@ -102,6 +102,7 @@ static void dmaeng_device_release(struct kref *ref)
 
 	list_for_each_entry(chan, &ddev->channels, device_node)
 		dmaeng_chan_destroy(chan);
+	dmaeng_map_dev_free(ddev);
 	ddev->release(ddev);
 }
 
@@ -149,6 +150,7 @@ static void dmaeng_chan_quiesce(struct dmaeng_chan *chan)
 		return;
 	ops->terminate_all(chan);
 	ops->synchronize(chan);
+	dmaeng_map_chan_gone(chan);
 	if (ops->free_chan_resources)
 		ops->free_chan_resources(chan);
 	chan->resources = false;
@@ -453,6 +455,7 @@ int dmaeng_client_unregister(struct dmaeng_client *client)
 		goto out;
 	}
 	list_del(&client->node);
+	dmaeng_map_client_gone(client);
 	list_for_each_entry_safe(hold, tmp, &client->holds, node) {
 		list_del(&hold->node);
 		dmaeng_chan_put(hold->chan);
@@ -649,6 +652,7 @@ static void dmaeng_device_undo(struct dmaeng_device *ddev)
 	}
 	if (ddev->dev_id >= 0)
 		ida_free(&dmaeng_ida, ddev->dev_id);
+	dmaeng_map_dev_free(ddev);
 	mutex_lock(&dmaeng_lock);
 	ddev->registered = false;
 	mutex_unlock(&dmaeng_lock);
@@ -685,6 +689,7 @@ int __dmaeng_device_register(struct dmaeng_device *ddev, struct module *caller)
 	mutex_unlock(&dmaeng_lock);
 
 	ddev->dev_id = -1;
+	ddev->map = NULL;
 	list_for_each_entry(chan, &ddev->channels, device_node) {
 		chan->device = ddev;
 		chan->chan_id = n++;
@@ -704,6 +709,9 @@ int __dmaeng_device_register(struct dmaeng_device *ddev, struct module *caller)
 	if (err < 0)
 		goto undo;
 	ddev->dev_id = err;
+	err = dmaeng_map_dev_alloc(ddev);
+	if (err)
+		goto undo;
 	list_for_each_entry(chan, &ddev->channels, device_node) {
 		snprintf(chan->name, sizeof(chan->name), "dma%dchan%d",
 			 ddev->dev_id, chan->chan_id);
@@ -770,6 +778,7 @@ void dmaeng_device_unregister(struct dmaeng_device *ddev)
 	list_for_each_entry(chan, &ddev->channels, device_node)
 		dmaeng_chan_quiesce(chan);
 	dmaeng_unlock_all();
+	dmaeng_map_device_gone(ddev);
 
 	list_for_each_entry(chan, &ddev->channels, device_node)
 		dmaeng_chan_sysfs_del(chan);
@@ -864,12 +873,19 @@ static int __init dmaeng_init(void)
 	dmaeng_debugfs = debugfs_create_dir("dmaeng", NULL);
 	debugfs_create_file("summary", 0444, dmaeng_debugfs, NULL,
 			    &dmaeng_summary_fops);
-	return 0;
+	err = dmaeng_map_init(dmaeng_debugfs);
+	if (err) {
+		debugfs_remove_recursive(dmaeng_debugfs);
+		cpuhp_remove_state_nocalls(dmaeng_cpuhp_state);
+		dmaeng_class_exit();
+	}
+	return err;
 }
 
 static void __exit dmaeng_exit(void)
 {
 	debugfs_remove_recursive(dmaeng_debugfs);
+	dmaeng_map_exit();
 	cpuhp_remove_state_nocalls(dmaeng_cpuhp_state);
 	dmaeng_class_exit();
 	ida_destroy(&dmaeng_ida);

@@ -31,4 +31,31 @@ void dmaeng_chan_stats_read(struct dmaeng_chan *chan,
 int dmaeng_class_init(void);
 void dmaeng_class_exit(void);
 
+/* dmaengine_map.c */
+struct dentry;
+struct dmaeng_client;
+
+enum dmaeng_map_counter {
+	DMAENG_MAP_ERRORS,
+	DMAENG_MAP_NOT_CHECKED,
+	DMAENG_UNMAP_ERRORS,
+	DMAENG_MAP_OUTSTANDING,
+};
+
+int dmaeng_map_init(struct dentry *parent);
+void dmaeng_map_exit(void);
+int dmaeng_map_dev_alloc(struct dmaeng_device *ddev);
+void dmaeng_map_dev_free(struct dmaeng_device *ddev);
+void dmaeng_map_client_gone(const struct dmaeng_client *client);
+void dmaeng_map_chan_gone(const struct dmaeng_chan *chan);
+void dmaeng_map_device_gone(const struct dmaeng_device *ddev);
+void dmaeng_map_note_use(struct dmaeng_chan *chan, dma_addr_t addr);
+ssize_t dmaeng_map_show(struct dmaeng_chan *chan, enum dmaeng_map_counter c,
+			char *buf);
+/* KUnit only (namespace DMAENG_KUNIT). */
+void dmaeng_mapdebug_test_track(struct dmaeng_chan *chan, dma_addr_t addr,
+				size_t size);
+bool dmaeng_mapdebug_test_untrack(struct dmaeng_chan *chan, dma_addr_t addr,
+				  size_t size);
+
 #endif /* _DMAENG_INTERNAL_H */

@@ -21,7 +21,9 @@
  *    the range it must still be DT_FILL; the source must be unchanged;
  *  - every DT_SCAN_EVERY copies and at the end, both whole buffers are
  *    checked, for writes far outside any window.
- * Every mapping is checked with dma_mapping_error() and unmapped once.  A
+ * Every mapping is made with the dmaeng helpers, checked with
+ * dmaeng_mapping_error(), and released with its copy through an unmap-data
+ * object (or unmapped at once if the copy does not go to the engine).  A
  * failed mapping, a NULL prep (DMAENG_PREP_NOWAIT) or a refused submit is
  * counted and the copy done by the CPU instead, so no copy is lost.  Per
  * channel, submitted = completed + errors.
@@ -34,7 +36,8 @@
 #include <linux/atomic.h>
 #include <linux/completion.h>
 #include <linux/debugfs.h>
-#include <linux/dma-mapping.h>
+#include <linux/dma-direction.h>
+#include <linux/mm.h>
 #include <linux/err.h>
 #include <linux/kthread.h>
 #include <linux/ktime.h>
@@ -49,6 +52,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <dmaeng/client.h>
+#include <dmaeng/map.h>
 
 #define DT_FILL		0x3c	/* destination fill: top bit clear */
 #define DT_MAX_CHANS	64
@@ -195,9 +199,11 @@ static void dt_start(struct dt_thread *t, struct dt_slot *s)
 {
 	struct dt_run *run = t->run;
 	struct dmaeng_chan *chan = t->res->chan;
-	struct device *dev = dmaeng_chan_dma_device(chan);
+	const struct dmaeng_client *owner = dt_private ? NULL : &dt_client;
 	unsigned int bits = ilog2(run->size);
+	struct dmaeng_unmap_data *unmap;
 	struct dmaeng_tx *tx;
+	void *src, *dst;
 	size_t len;
 
 	if (run->fixed_size) {
@@ -218,17 +224,35 @@ static void dt_start(struct dt_thread *t, struct dt_slot *s)
 		s->by_dma = false;
 		return;
 	}
+	src = s->src + s->src_off;
+	dst = s->dst + s->dst_off;
 
-	s->src_dma = dma_map_single(dev, s->src + s->src_off, s->len,
-				    DMA_TO_DEVICE);
-	if (dma_mapping_error(dev, s->src_dma))
+	s->src_dma = dmaeng_map_page(chan, owner, virt_to_page(src),
+				     offset_in_page(src), s->len, DMA_TO_DEVICE);
+	if (dmaeng_mapping_error(chan, s->src_dma))
 		goto map_failed;
-	s->dst_dma = dma_map_single(dev, s->dst + s->dst_off, s->len,
-				    DMA_FROM_DEVICE);
-	if (dma_mapping_error(dev, s->dst_dma)) {
-		dma_unmap_single(dev, s->src_dma, s->len, DMA_TO_DEVICE);
+	s->dst_dma = dmaeng_map_page(chan, owner, virt_to_page(dst),
+				     offset_in_page(dst), s->len,
+				     DMA_FROM_DEVICE);
+	if (dmaeng_mapping_error(chan, s->dst_dma)) {
+		dmaeng_unmap_page(chan, s->src_dma, s->len, DMA_TO_DEVICE);
 		goto map_failed;
 	}
+	/* Both mappings go with the copy: released before its callback. */
+	unmap = dmaeng_get_unmap_data(chan, run->prep_flags & DMAENG_PREP_NOWAIT ?
+					    GFP_NOWAIT : GFP_KERNEL);
+	if (!unmap) {
+		dmaeng_unmap_page(chan, s->dst_dma, s->len, DMA_FROM_DEVICE);
+		dmaeng_unmap_page(chan, s->src_dma, s->len, DMA_TO_DEVICE);
+		atomic64_inc(&t->res->prep_failures);
+		dt_cpu_copy(t, s);
+		return;
+	}
+	unmap->to_cnt = 1;
+	unmap->from_cnt = 1;
+	unmap->len = s->len;
+	unmap->addr[0] = s->src_dma;
+	unmap->addr[1] = s->dst_dma;
 
 	tx = dmaeng_prep_memcpy(chan, s->dst_dma, s->src_dma, s->len,
 				run->prep_flags);
@@ -238,19 +262,20 @@ static void dt_start(struct dt_thread *t, struct dt_slot *s)
 	}
 	tx->callback = dt_callback;
 	tx->callback_param = s;
+	dmaeng_set_unmap(tx, unmap);
 	reinit_completion(&s->done);
 	if (dmaeng_submit(tx) < 0) {
 		atomic64_inc(&t->res->submit_errors);
 		goto unmap;
 	}
+	dmaeng_unmap_put(unmap);
 	atomic64_inc(&t->res->submitted);
 	dmaeng_issue_pending(chan);
 	s->by_dma = true;
 	return;
 
 unmap:
-	dma_unmap_single(dev, s->dst_dma, s->len, DMA_FROM_DEVICE);
-	dma_unmap_single(dev, s->src_dma, s->len, DMA_TO_DEVICE);
+	dmaeng_unmap_put(unmap);
 	dt_cpu_copy(t, s);
 	return;
 map_failed:
@@ -352,10 +377,9 @@ static unsigned int dt_scan(struct dt_thread *t)
 	return bad;
 }
 
-/* Wait for a started copy, unmap it, check it. */
+/* Wait for a started copy (its mappings are gone with it), check it. */
 static void dt_finish(struct dt_thread *t, struct dt_slot *s)
 {
-	struct device *dev = dmaeng_chan_dma_device(t->res->chan);
 	bool data = true;
 
 	if (s->by_dma) {
@@ -367,8 +391,6 @@ static void dt_finish(struct dt_thread *t, struct dt_slot *s)
 					    timeout_ms);
 			wait_for_completion(&s->done);
 		}
-		dma_unmap_single(dev, s->dst_dma, s->len, DMA_FROM_DEVICE);
-		dma_unmap_single(dev, s->src_dma, s->len, DMA_TO_DEVICE);
 		if (s->result == DMAENG_RESULT_OK) {
 			atomic64_inc(&t->res->completed);
 			atomic64_add(s->len, &t->res->bytes);

@@ -82,5 +82,6 @@ long nc_recv(struct socket *sock, unsigned long ubuf, size_t len,
 struct dmaeng_chan *nc_begin_dma(void);
 void nc_end_dma(bool used);
 int nc_copybreak(void);
+const struct dmaeng_client *nc_owner(void);
 
 #endif /* _DMAENG_NETCOPY_H */

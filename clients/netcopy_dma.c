@@ -13,16 +13,18 @@
  * The DMA phase maps each destination page once, over exactly the bytes the
  * window received in it (two FROM_DEVICE mappings must not share a cache
  * line), maps each source range of the held skb clones, and queues one copy
- * per piece that lies within one source range and one destination page.
+ * per piece that lies within one source range and one destination page;
+ * each copy carries its source mapping in an unmap-data object, released
+ * when it completes.  All mappings go through the dmaeng helpers.
  * After everything completed and was unmapped, a chunk any of whose pieces
  * failed is copied again by the CPU from its clone, so nothing is lost.
  */
 
-#include <linux/dma-mapping.h>
 #include <linux/highmem.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <dmaeng/client.h>
+#include <dmaeng/map.h>
 #include "netcopy.h"
 
 int nc_window_pin(struct nc_window *win, unsigned long uaddr, size_t len)
@@ -114,12 +116,10 @@ int nc_take(struct nc_window *win, struct sk_buff *skb, unsigned int off,
 	return 0;
 }
 
-/* One copy in flight: a piece of a chunk. */
+/* One copy in flight: a piece of a chunk; its source mapping goes with it. */
 struct nc_xfer {
 	struct list_head node;
 	struct nc_chunk *chunk;
-	dma_addr_t src;
-	unsigned int len;
 	enum dmaeng_result result;
 	struct nc_dma *dma;
 };
@@ -127,7 +127,6 @@ struct nc_xfer {
 /* The state of one DMA phase. */
 struct nc_dma {
 	struct dmaeng_chan *chan;
-	struct device *dev;
 	struct nc_window *win;
 	dma_addr_t dst[NC_WINDOW_PAGES];	/* per page, or DMA_MAPPING_ERROR */
 	unsigned int dst_lo[NC_WINDOW_PAGES];	/* mapped from this offset */
@@ -162,9 +161,10 @@ static void nc_map_dst(struct nc_dma *d)
 			continue;
 		d->dst_lo[i] = offset_in_page(lo);
 		d->dst_len[i] = hi - lo;
-		d->dst[i] = dma_map_page(d->dev, win->pages[i], d->dst_lo[i],
-					 d->dst_len[i], DMA_FROM_DEVICE);
-		if (dma_mapping_error(d->dev, d->dst[i])) {
+		d->dst[i] = dmaeng_map_page(d->chan, nc_owner(), win->pages[i],
+					    d->dst_lo[i], d->dst_len[i],
+					    DMA_FROM_DEVICE);
+		if (dmaeng_mapping_error(d->chan, d->dst[i])) {
 			d->dst[i] = DMA_MAPPING_ERROR;
 			nc_count(NC_FALLBACK_MAP, 1);
 		}
@@ -177,8 +177,8 @@ static void nc_unmap_dst(struct nc_dma *d)
 
 	for (i = 0; i < d->win->npages; i++)
 		if (d->dst[i] != DMA_MAPPING_ERROR)
-			dma_unmap_page(d->dev, d->dst[i], d->dst_len[i],
-				       DMA_FROM_DEVICE);
+			dmaeng_unmap_page(d->chan, d->dst[i], d->dst_len[i],
+					  DMA_FROM_DEVICE);
 }
 
 /* Queue a copy of @len bytes from @page+@poff to window offset @dst. */
@@ -190,40 +190,48 @@ static int nc_queue(struct nc_dma *d, struct nc_chunk *c, struct page *page,
 	struct dmaeng_tx *tx;
 	struct nc_xfer *x;
 
+	struct dmaeng_unmap_data *unmap;
+	dma_addr_t src;
+
 	if (d->dst[i] == DMA_MAPPING_ERROR)
 		return -ENOMEM;		/* counted when mapping */
 	x = kmalloc(sizeof(*x), GFP_KERNEL);
-	if (!x)
-		return -ENOMEM;
-	x->src = dma_map_page(d->dev, page, poff, len, DMA_TO_DEVICE);
-	if (dma_mapping_error(d->dev, x->src)) {
+	unmap = dmaeng_get_unmap_data(d->chan, GFP_KERNEL);
+	if (!x || !unmap)
+		goto free;
+	src = dmaeng_map_page(d->chan, nc_owner(), page, poff, len,
+			      DMA_TO_DEVICE);
+	if (dmaeng_mapping_error(d->chan, src)) {
 		nc_count(NC_FALLBACK_MAP, 1);
 		goto free;
 	}
+	unmap->to_cnt = 1;
+	unmap->len = len;
+	unmap->addr[0] = src;
 	tx = dmaeng_prep_memcpy(d->chan,
 				d->dst[i] + offset_in_page(pos) - d->dst_lo[i],
-				x->src, len, DMAENG_PREP_INTERRUPT);
+				src, len, DMAENG_PREP_INTERRUPT);
 	if (!tx) {
 		nc_count(NC_FALLBACK_PREP, 1);
-		goto unmap;
+		goto free;
 	}
 	x->chunk = c;
-	x->len = len;
 	x->dma = d;
 	x->result = DMAENG_RESULT_ERROR;
 	tx->callback = nc_xfer_done;
 	tx->callback_param = x;
+	dmaeng_set_unmap(tx, unmap);
 	atomic_inc(&d->inflight);
 	if (dmaeng_submit(tx) < 0) {
 		atomic_dec(&d->inflight);
 		nc_count(NC_FALLBACK_SUBMIT, 1);
-		goto unmap;
+		goto free;
 	}
+	dmaeng_unmap_put(unmap);
 	list_add_tail(&x->node, &d->xfers);
 	return 0;
-unmap:
-	dma_unmap_page(d->dev, x->src, len, DMA_TO_DEVICE);
 free:
+	dmaeng_unmap_put(unmap);	/* unmaps src if it was mapped */
 	kfree(x);
 	return -EIO;
 }
@@ -334,7 +342,6 @@ void nc_dma_window(struct nc_window *win)
 		}
 	}
 	if (d) {
-		d->dev = dmaeng_chan_dma_device(d->chan);
 		d->win = win;
 		INIT_LIST_HEAD(&d->xfers);
 		atomic_set(&d->inflight, 1);
@@ -352,7 +359,6 @@ void nc_dma_window(struct nc_window *win)
 		nc_end_dma(true);
 
 		list_for_each_entry_safe(x, xtmp, &d->xfers, node) {
-			dma_unmap_page(d->dev, x->src, x->len, DMA_TO_DEVICE);
 			if (x->result != DMAENG_RESULT_OK && !x->chunk->failed) {
 				x->chunk->failed = true;
 				nc_count(NC_FALLBACK_DMA_ERROR, 1);

@@ -89,6 +89,12 @@ int nc_copybreak(void)
 	return READ_ONCE(nc_copybreak_bytes);
 }
 
+/* The owner of netcopy's mappings, for dmaeng's mapping-debug layer. */
+const struct dmaeng_client *nc_owner(void)
+{
+	return &nc_client;
+}
+
 static void nc_idle_arm(void)
 {
 	unsigned int ms = READ_ONCE(nc_idle_release_ms);

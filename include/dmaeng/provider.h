@@ -22,6 +22,7 @@ struct device;
 struct module;
 struct dmaeng_chan_dev;
 struct dmaeng_chan_stats;
+struct dmaeng_map_dev;
 
 /**
  * struct dmaeng_device_ops - what a provider implements
@@ -62,7 +63,9 @@ struct dmaeng_device_ops {
 
 /**
  * struct dmaeng_device - a provider's DMA device
- * @dev: the struct device transfers are mapped for (the DMA API device)
+ * @dev: the struct device transfers are mapped for (the DMA API device);
+ *	it must stay valid until @release runs, since clients unmap their
+ *	buffers for it after a hot-unplug
  * @owner: the provider module, pinned while any channel is held
  * @cap_mask: capabilities of every channel of the device
  * @channels: the provider's channels, linked through
@@ -75,6 +78,7 @@ struct dmaeng_device_ops {
  * @ref: dmaeng: held by the registration and by every channel reference
  * @node: dmaeng: on the RCU list of registered devices
  * @registered: dmaeng: between register and unregister
+ * @map: dmaeng: the mapping counters of the device
  */
 struct dmaeng_device {
 	struct device *dev;
@@ -89,6 +93,7 @@ struct dmaeng_device {
 	struct kref ref;
 	struct list_head node;
 	bool registered;
+	struct dmaeng_map_dev *map;
 };
 
 /**

@@ -9,6 +9,7 @@
 #include <linux/types.h>
 
 struct dmaeng_chan;
+struct dmaeng_unmap_data;
 
 /**
  * enum dmaeng_cap - capabilities of a dmaeng device
@@ -121,6 +122,7 @@ typedef void (*dmaeng_callback_t)(void *param, enum dmaeng_result result);
  * @tx_submit: provider: queue the descriptor and assign its cookie with
  *	dmaeng_cookie_assign() under the channel's lock; must not sleep
  * @tx_free: provider: free a descriptor that was prepared but never queued
+ * @unmap: mappings to release when it completes, see dmaeng_set_unmap()
  *
  * Providers embed this in their own descriptor.  Clients set @callback and
  * @callback_param between dmaeng_prep_memcpy() and dmaeng_submit() and must
@@ -135,6 +137,7 @@ struct dmaeng_tx {
 	void *callback_param;
 	s32 (*tx_submit)(struct dmaeng_tx *tx);
 	void (*tx_free)(struct dmaeng_tx *tx);
+	struct dmaeng_unmap_data *unmap;
 };
 
 #endif /* _DMAENG_TYPES_H */
