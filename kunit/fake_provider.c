@@ -5,6 +5,8 @@
 
 #include <linux/atomic.h>
 #include <linux/device.h>
+#include <linux/dma-mapping.h>
+#include <linux/platform_device.h>
 #include <linux/percpu.h>
 #include <linux/slab.h>
 #include <kunit/resource.h>
@@ -160,6 +162,28 @@ struct device *fake_parent(struct kunit *test, int node)
 			kunit_add_action_or_reset(test, fake_parent_unregister,
 						  dev));
 	return dev;
+}
+
+static void fake_pdev_unregister(void *pdev)
+{
+	platform_device_unregister(pdev);
+}
+
+/* A parent that can map for DMA: a platform device with a 64-bit mask. */
+struct device *fake_dma_parent(struct kunit *test)
+{
+	struct platform_device *pdev;
+
+	pdev = platform_device_register_simple("dmaeng-kunit-map",
+					       atomic_inc_return(&fake_seq),
+					       NULL, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(pdev));
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, fake_pdev_unregister,
+						  pdev));
+	KUNIT_ASSERT_EQ(test, 0, dma_coerce_mask_and_coherent(&pdev->dev,
+							      DMA_BIT_MASK(64)));
+	return &pdev->dev;
 }
 
 /*

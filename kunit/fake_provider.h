@@ -51,6 +51,7 @@ struct fake_results {
 };
 
 struct device *fake_parent(struct kunit *test, int node);
+struct device *fake_dma_parent(struct kunit *test);
 struct fake_dev *fake_dev_new(struct kunit *test, struct device *parent,
 			      int nchans, unsigned long caps);
 int fake_dev_register(struct kunit *test, struct fake_dev *fd);

@@ -147,3 +147,16 @@ dt_balanced() {
 
 # sysfs counter of a channel: chan_stat dma0chan0 memcpy_count
 chan_stat() { cat "/sys/class/dmaeng/$1/$2"; }
+
+# dmaeng_core with the mapping-debug layer on, as every scenario runs it.
+core_load() { modload dmaeng_core debug_mappings=1 "$@"; }
+
+# System-wide mapping-debug totals since dmaeng_core was loaded:
+# "map_errors map_errors_not_checked unmap_errors leaks"
+map_totals() {
+	awk '$1 == "total" { print $2, $3, $4, $7 }' \
+		/sys/kernel/debug/dmaeng/mapdebug/devices
+}
+
+# Live mappings dma-debug lists for device $1
+dma_debug_count() { grep -c " $1 " /sys/kernel/debug/dma-api/dump; }

@@ -30,7 +30,7 @@ nchan() { ls -d /sys/class/dmaeng/dma*chan* 2>/dev/null | wc -l; }
 (while :; do cat /sys/class/dmaeng/*/* >/dev/null 2>&1; done) &
 reader=$!
 
-t_run "load dmaeng_core" modload dmaeng_core
+t_run "load dmaeng_core with the mapping-debug layer on" core_load
 t_eq "class dmaeng exists, no channel yet" "$(nchan)" 0
 
 echo "-- provider first, then client"
@@ -90,5 +90,7 @@ t_run "rmmod $prov accepted" rmmod $prov
 
 kill $reader
 wait $reader 2>/dev/null
+t_eq "mapping debug: no map error, unchecked mapping, unmap error or leak" \
+	"$(map_totals)" "0 0 0 0"
 t_run "rmmod dmaeng_core" rmmod dmaeng_core
 suite_end

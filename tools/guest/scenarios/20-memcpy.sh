@@ -10,7 +10,7 @@ fs=/sys/kernel/debug/failslab
 mp=/sys/module/dmaeng_memcpy/parameters
 
 echo "-- bad parameters refuse to load and leave nothing behind"
-modload dmaeng_core
+t_run "load dmaeng_core with the mapping-debug layer on" core_load
 for arg in channels=0 channels=65 channels=-1 channels=two \
 	   dma_mask_bits=23 dma_mask_bits=65 dma_mask_bits=x; do
 	t_refused "dmaeng_memcpy $arg refused" modload dmaeng_memcpy $arg
@@ -27,6 +27,8 @@ t_run "load dmaeng_test" modload dmaeng_test
 t_run "run: 4 threads x 2500 copies" \
 	dt_run threads_per_chan=2 iterations=2500 max_size=1048576 batch=2
 t_eq "10000 copies" "$(dt_sum copies)" 10000
+t_eq "all mappings released: outstanding 0, dma-debug lists none" \
+	"$(chan_stat dma0chan0 outstanding) $(dma_debug_count dmaeng_memcpy)" "0 0"
 t_eq "0 failures" "$(dt_sum failures)" 0
 t_eq "all by DMA: 10000 submitted" "$(dt_sum submitted)" 10000
 t_eq "10000 completed, 0 errors" "$(dt_sum completed) $(dt_sum errors)" "10000 0"
@@ -67,6 +69,10 @@ printf 1000000 > $mp/delay_us
 (dt_run channel= threads_per_chan=1 iterations=16 batch=8 max_size=4096) &
 run=$!
 usleep 500000
+live=$(chan_stat dma0chan0 outstanding)
+t_run "copies in flight hold mappings ($live)" test "$live" -gt 0
+t_eq "dmaeng's outstanding equals dma-debug's list for the device" \
+	"$(dma_debug_count dmaeng_memcpy)" "$live"
 t_run "unbind the device while copies are in flight" \
 	sh -c "echo dmaeng_memcpy > /sys/bus/platform/drivers/dmaeng_memcpy/unbind"
 wait $run
@@ -137,5 +143,7 @@ dt_set make_it_fail=0 nowait=0
 
 rmmod dmaeng_test
 rmmod dmaeng_memcpy
+t_eq "mapping debug: no map error, unchecked mapping, unmap error or leak" \
+	"$(map_totals)" "0 0 0 0"
 t_run "rmmod dmaeng_core" rmmod dmaeng_core
 suite_end

@@ -6,7 +6,7 @@
 . /dmaeng/guest/lib.sh
 
 suite_begin dmaeng_e2e_throughput
-modload dmaeng_core
+t_run "load dmaeng_core with the mapping-debug layer on" core_load
 modload dmaeng_memcpy
 modload dmaeng_test
 table=
@@ -27,5 +27,7 @@ echo "| copy size (B) | engine KiB/s (all channels) | CPU memcpy KiB/s | engine 
 echo "| --- | --- | --- | --- |$table"
 rmmod dmaeng_test
 rmmod dmaeng_memcpy
+t_eq "mapping debug: no map error, unchecked mapping, unmap error or leak" \
+	"$(map_totals)" "0 0 0 0"
 rmmod dmaeng_core
 suite_end

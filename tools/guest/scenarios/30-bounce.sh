@@ -18,7 +18,7 @@ swiotlb() {
 nslabs0=$(cat $st/io_tlb_nslabs)
 t_eq "the pool starts at 512 slabs (1 MiB)" "$nslabs0" 512
 echo "swiotlb before: $(swiotlb)"
-modload dmaeng_core
+t_run "load dmaeng_core with the mapping-debug layer on" core_load
 t_run "load dmaeng_memcpy dma_mask_bits=32" modload dmaeng_memcpy dma_mask_bits=32
 t_run "load dmaeng_test" modload dmaeng_test
 
@@ -44,10 +44,13 @@ t_run "the pool was exhausted: used_hiwater >= 512" \
 t_run "the pool grew past 512 slabs or lent transient pools" \
 	test "$(cat $st/io_tlb_nslabs)" -gt 512 -o "$(cat /tmp/transient_peak)" -gt 0
 
+mapfail=$(dt_sum map_errors)
 rmmod dmaeng_test
 kill $sampler 2>/dev/null
 wait $sampler 2>/dev/null
 rmmod dmaeng_memcpy
+t_eq "mapping debug: refused mappings are the client's map_errors, nothing else" \
+	"$(map_totals)" "$mapfail 0 0 0"
 t_run "rmmod dmaeng_core" rmmod dmaeng_core
 t_eq "every bounce slot returned" "$(cat $st/io_tlb_used)" 0
 suite_end

@@ -18,7 +18,7 @@ ncrun() {	# ncrun ARGS...: run netcopy, its result line to the console
 	return $_rc
 }
 
-modload dmaeng_core
+t_run "load dmaeng_core with the mapping-debug layer on" core_load
 t_run "load dmaeng_memcpy" modload dmaeng_memcpy
 t_run "load dmaeng_netcopy" modload dmaeng_netcopy
 t_eq "it registers at once: in_use 1 1" "$(in_use_all)" "1 1"
@@ -112,5 +112,7 @@ cat $st
 t_run "rmmod dmaeng_netcopy" rmmod dmaeng_netcopy
 t_eq "in_use 0 0" "$(in_use_all)" "0 0"
 rmmod dmaeng_memcpy
+t_eq "mapping debug: no map error, unchecked mapping, unmap error or leak" \
+	"$(map_totals)" "0 0 0 0"
 t_run "rmmod dmaeng_core" rmmod dmaeng_core
 suite_end

@@ -1,0 +1,360 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suite dmaeng_mapdebug: the mapping helpers and dmaeng's
+ * mapping-debug layer.  Each misuse once, with the counter that must move
+ * and those that must not; the entry pool grown to a million live entries
+ * and back; switching the layer while mappings are live; unmap-data
+ * objects released with their copy.  (dmaeng's count of live mappings is
+ * checked against the kernel's dma-debug by the guest scenarios, which can
+ * read its debugfs dump.)
+ */
+
+#include <linux/dma-mapping.h>
+#include <linux/err.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <kunit/test.h>
+#include <dmaeng/map.h>
+#include "fake_provider.h"
+#include "../dmaengine_internal.h"
+
+MODULE_IMPORT_NS(DMAENG_KUNIT);
+
+#define MEMCPY		BIT(DMAENG_MEMCPY)
+#define PRIV		BIT(DMAENG_PRIVATE)
+#define GROWTH		1000000
+
+struct map_ctx {
+	struct fake_dev *fd;
+	struct dmaeng_chan *chan;	/* private, on a DMA-capable device */
+	void *buf;
+	bool was_on;
+};
+
+static void map_layer_restore(void *data)
+{
+	dmaeng_mapdebug_enable(*(bool *)data);
+}
+
+static int map_init(struct kunit *test)
+{
+	struct map_ctx *m = kunit_kzalloc(test, sizeof(*m), GFP_KERNEL);
+	struct dmaeng_cap_mask mask = {};
+
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	m->was_on = dmaeng_mapdebug_enable(true);
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test,
+							map_layer_restore,
+							&m->was_on));
+	m->fd = fake_dev_new(test, fake_dma_parent(test), 1, MEMCPY | PRIV);
+	KUNIT_ASSERT_EQ(test, fake_dev_register(test, m->fd), 0);
+	dmaeng_cap_set(DMAENG_MEMCPY, &mask);
+	m->chan = dmaeng_request_channel(&mask, NULL, NULL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(m->chan));
+	m->buf = kunit_kzalloc(test, 4 * PAGE_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, m->buf);
+	test->priv = m;
+	return 0;
+}
+
+static void map_exit(struct kunit *test)
+{
+	struct map_ctx *m = test->priv;
+
+	if (m && m->chan)
+		dmaeng_release_channel(m->chan);
+}
+
+static struct dmaeng_map_counters counters(struct map_ctx *m)
+{
+	struct dmaeng_map_counters c;
+
+	dmaeng_map_counters(m->chan, &c);
+	return c;
+}
+
+/* Every counter as @before but @field, which moved by @by. */
+#define EXPECT_ONLY(test, before, after, field, by) do {		\
+	struct dmaeng_map_counters __b = (before), __a = (after);	\
+	struct kunit *__t = (test);					\
+									\
+	__b.field += (by);						\
+	KUNIT_EXPECT_EQ(__t, __a.map_errors, __b.map_errors);		\
+	KUNIT_EXPECT_EQ(__t, __a.not_checked, __b.not_checked);	\
+	KUNIT_EXPECT_EQ(__t, __a.unmap_errors, __b.unmap_errors);	\
+	KUNIT_EXPECT_EQ(__t, __a.leaks, __b.leaks);			\
+	KUNIT_EXPECT_EQ(__t, __a.outstanding, __b.outstanding);	\
+} while (0)
+
+static dma_addr_t map_checked(struct kunit *test, struct map_ctx *m,
+			      size_t off, size_t len,
+			      enum dma_data_direction dir)
+{
+	dma_addr_t a = dmaeng_map_single(m->chan, NULL, m->buf + off, len, dir);
+
+	KUNIT_ASSERT_FALSE(test, dmaeng_mapping_error(m->chan, a));
+	return a;
+}
+
+static void mapdebug_clean_use(struct kunit *test)
+{
+	struct map_ctx *m = test->priv;
+	struct dmaeng_map_counters c0 = counters(m), c1;
+	dma_addr_t a;
+
+	a = map_checked(test, m, 0, 256, DMA_TO_DEVICE);
+	c1 = counters(m);
+	EXPECT_ONLY(test, c0, c1, outstanding, 1);
+	dmaeng_unmap_single(m->chan, a, 256, DMA_TO_DEVICE);
+	EXPECT_ONLY(test, c0, counters(m), outstanding, 0);
+}
+
+static void mapdebug_unchecked(struct kunit *test)
+{
+	struct map_ctx *m = test->priv;
+	struct dmaeng_map_counters c0 = counters(m);
+	dma_addr_t a;
+
+	a = dmaeng_map_single(m->chan, NULL, m->buf, 128, DMA_TO_DEVICE);
+	dmaeng_unmap_single(m->chan, a, 128, DMA_TO_DEVICE);
+	EXPECT_ONLY(test, c0, counters(m), not_checked, 1);
+}
+
+static void mapdebug_unchecked_use(struct kunit *test)
+{
+	struct map_ctx *m = test->priv;
+	struct dmaeng_map_counters c0 = counters(m);
+	struct dmaeng_tx *tx;
+	dma_addr_t src, dst;
+
+	src = dmaeng_map_single(m->chan, NULL, m->buf, 64, DMA_TO_DEVICE);
+	dst = map_checked(test, m, PAGE_SIZE, 64, DMA_FROM_DEVICE);
+	/* Used in a copy before the check: counted once, not again later. */
+	tx = dmaeng_prep_memcpy(m->chan, dst, src, 64, 0);
+	KUNIT_ASSERT_NOT_NULL(test, tx);
+	KUNIT_EXPECT_GT(test, dmaeng_submit(tx), 0);
+	dmaeng_issue_pending(m->chan);
+	dmaeng_unmap_single(m->chan, src, 64, DMA_TO_DEVICE);
+	dmaeng_unmap_single(m->chan, dst, 64, DMA_FROM_DEVICE);
+	EXPECT_ONLY(test, c0, counters(m), not_checked, 1);
+}
+
+static void mapdebug_wrong_size(struct kunit *test)
+{
+	struct map_ctx *m = test->priv;
+	struct dmaeng_map_counters c0 = counters(m);
+	dma_addr_t a = map_checked(test, m, 0, 512, DMA_TO_DEVICE);
+
+	/* Counted, and unmapped with the size that was mapped. */
+	dmaeng_unmap_single(m->chan, a, 256, DMA_TO_DEVICE);
+	EXPECT_ONLY(test, c0, counters(m), unmap_errors, 1);
+}
+
+static void mapdebug_wrong_direction(struct kunit *test)
+{
+	struct map_ctx *m = test->priv;
+	struct dmaeng_map_counters c0 = counters(m);
+	dma_addr_t a = map_checked(test, m, 0, 512, DMA_TO_DEVICE);
+
+	dmaeng_unmap_single(m->chan, a, 512, DMA_FROM_DEVICE);
+	EXPECT_ONLY(test, c0, counters(m), unmap_errors, 1);
+}
+
+static void mapdebug_wrong_kind(struct kunit *test)
+{
+	struct map_ctx *m = test->priv;
+	struct dmaeng_map_counters c0 = counters(m);
+	dma_addr_t a = map_checked(test, m, 0, 512, DMA_TO_DEVICE);
+
+	dmaeng_unmap_page(m->chan, a, 512, DMA_TO_DEVICE);
+	EXPECT_ONLY(test, c0, counters(m), unmap_errors, 1);
+}
+
+static void mapdebug_double_unmap(struct kunit *test)
+{
+	struct map_ctx *m = test->priv;
+	struct dmaeng_map_counters c0 = counters(m);
+	dma_addr_t a = map_checked(test, m, 0, 64, DMA_TO_DEVICE);
+
+	dmaeng_unmap_single(m->chan, a, 64, DMA_TO_DEVICE);
+	EXPECT_ONLY(test, c0, counters(m), unmap_errors, 0);
+	/* The second one never reaches the DMA API. */
+	dmaeng_unmap_single(m->chan, a, 64, DMA_TO_DEVICE);
+	EXPECT_ONLY(test, c0, counters(m), unmap_errors, 1);
+}
+
+static void mapdebug_unknown_address(struct kunit *test)
+{
+	struct map_ctx *m = test->priv;
+	struct dmaeng_map_counters c0 = counters(m);
+
+	dmaeng_unmap_page(m->chan, 0x12345000, 4096, DMA_FROM_DEVICE);
+	EXPECT_ONLY(test, c0, counters(m), unmap_errors, 1);
+}
+
+static void mapdebug_leaks(struct kunit *test)
+{
+	struct map_ctx *m = test->priv;
+	struct fake_dev *pub = fake_dev_new(test, fake_dma_parent(test), 1,
+					    MEMCPY);
+	struct fake_client *leaky = fake_client_new(test, "leaky", MEMCPY);
+	struct fake_client *keeper = fake_client_new(test, "keeper", MEMCPY);
+	struct dmaeng_chan *chan = &pub->chans[0].chan;
+	struct dmaeng_map_counters c0, c1;
+	dma_addr_t a, b;
+
+	KUNIT_ASSERT_EQ(test, fake_dev_register(test, pub), 0);
+	KUNIT_ASSERT_EQ(test, fake_client_register(test, leaky), 0);
+	KUNIT_ASSERT_EQ(test, fake_client_register(test, keeper), 0);
+	dmaeng_map_counters(chan, &c0);
+	a = dmaeng_map_single(chan, &leaky->client, m->buf, 64, DMA_TO_DEVICE);
+	KUNIT_ASSERT_FALSE(test, dmaeng_mapping_error(chan, a));
+	b = dmaeng_map_single(chan, NULL, m->buf + 64, 64, DMA_TO_DEVICE);
+	KUNIT_ASSERT_FALSE(test, dmaeng_mapping_error(chan, b));
+
+	/* A client leaves with a mapping live: that one leak. */
+	KUNIT_EXPECT_EQ(test, fake_client_unregister(leaky), 0);
+	dmaeng_map_counters(chan, &c1);
+	c0.outstanding += 2;		/* both are still live */
+	EXPECT_ONLY(test, c0, c1, leaks, 1);
+	c0.outstanding -= 2;
+
+	/* The device goes while held: its channel's other mapping, and the
+	 * first is not counted twice.
+	 */
+	fake_dev_unregister(pub);
+	dmaeng_map_counters(chan, &c1);
+	KUNIT_EXPECT_EQ(test, c1.leaks, c0.leaks + 2);
+
+	/* Unmapping late, while the channel is still held, is clean. */
+	dmaeng_unmap_single(chan, a, 64, DMA_TO_DEVICE);
+	dmaeng_unmap_single(chan, b, 64, DMA_TO_DEVICE);
+	dmaeng_map_counters(chan, &c1);
+	KUNIT_EXPECT_EQ(test, c1.outstanding, c0.outstanding);
+	KUNIT_EXPECT_EQ(test, c1.unmap_errors, c0.unmap_errors);
+	KUNIT_EXPECT_EQ(test, c1.not_checked, c0.not_checked);
+	KUNIT_EXPECT_EQ(test, c1.leaks, c0.leaks + 2);
+	KUNIT_EXPECT_EQ(test, fake_client_unregister(keeper), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&pub->released), 1);
+}
+
+static void mapdebug_switch_while_live(struct kunit *test)
+{
+	struct map_ctx *m = test->priv;
+	struct dmaeng_map_counters c0 = counters(m), c1;
+	dma_addr_t on_map, off_map;
+
+	on_map = map_checked(test, m, 0, 64, DMA_TO_DEVICE);
+	dmaeng_mapdebug_enable(false);
+	off_map = map_checked(test, m, 128, 64, DMA_TO_DEVICE);
+	c1 = counters(m);
+	KUNIT_EXPECT_EQ(test, c1.untracked, c0.untracked + 2);
+	KUNIT_EXPECT_EQ(test, c1.outstanding, c0.outstanding + 2);
+
+	/* Mappings made while off are not unknown once it is on again. */
+	dmaeng_mapdebug_enable(true);
+	dmaeng_unmap_single(m->chan, off_map, 64, DMA_TO_DEVICE);
+	dmaeng_unmap_single(m->chan, on_map, 64, DMA_TO_DEVICE);
+	EXPECT_ONLY(test, c0, counters(m), unmap_errors, 0);
+	KUNIT_EXPECT_EQ(test, counters(m).untracked, c0.untracked);
+	/* With none left, an unknown address is an error again. */
+	dmaeng_unmap_single(m->chan, on_map, 64, DMA_TO_DEVICE);
+	EXPECT_ONLY(test, c0, counters(m), unmap_errors, 1);
+}
+
+static void mapdebug_unmap_data(struct kunit *test)
+{
+	struct map_ctx *m = test->priv;
+	struct dmaeng_map_counters c0 = counters(m);
+	struct dmaeng_unmap_data *u;
+	struct fake_results res = {};
+	struct dmaeng_tx *tx;
+	s32 cookie;
+
+	u = dmaeng_get_unmap_data(m->chan, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, u);
+	u->to_cnt = 1;
+	u->from_cnt = 1;
+	u->len = 256;
+	u->addr[0] = dmaeng_map_page(m->chan, NULL, virt_to_page(m->buf), 0,
+				     256, DMA_TO_DEVICE);
+	KUNIT_ASSERT_FALSE(test, dmaeng_mapping_error(m->chan, u->addr[0]));
+	u->addr[1] = dmaeng_map_page(m->chan, NULL,
+				     virt_to_page(m->buf + PAGE_SIZE), 0, 256,
+				     DMA_FROM_DEVICE);
+	KUNIT_ASSERT_FALSE(test, dmaeng_mapping_error(m->chan, u->addr[1]));
+	tx = dmaeng_prep_memcpy(m->chan, u->addr[1], u->addr[0], 256,
+				DMAENG_PREP_INTERRUPT);
+	KUNIT_ASSERT_NOT_NULL(test, tx);
+	tx->callback = fake_results_cb;
+	tx->callback_param = &res;
+	dmaeng_set_unmap(tx, u);
+	dmaeng_unmap_put(u);		/* the descriptor holds it now */
+	KUNIT_EXPECT_EQ(test, counters(m).outstanding, c0.outstanding + 2);
+	cookie = dmaeng_submit(tx);
+	KUNIT_EXPECT_EQ(test, dmaeng_sync_wait(m->chan, cookie, 1000), 0);
+	/* Completed: both mappings released with it. */
+	KUNIT_EXPECT_EQ(test, atomic_read(&res.ok), 1);
+	EXPECT_ONLY(test, c0, counters(m), outstanding, 0);
+}
+
+static void mapdebug_pool_growth(struct kunit *test)
+{
+	struct map_ctx *m = test->priv;
+	struct dmaeng_map_counters c0 = counters(m);
+	struct dmaeng_map_pool_stats p0, p1;
+	int i, refused = 0;
+
+	dmaeng_map_pool_stats(&p0);
+	for (i = 0; i < GROWTH; i++) {
+		dmaeng_mapdebug_test_track(m->chan, 0x100000000ULL + i * 64ULL, 64);
+		if (!(i & 4095))
+			cond_resched();
+	}
+	dmaeng_map_pool_stats(&p1);
+	KUNIT_EXPECT_EQ(test, counters(m).outstanding, c0.outstanding + GROWTH);
+	KUNIT_EXPECT_EQ(test, counters(m).untracked, c0.untracked);
+	KUNIT_EXPECT_GE(test, p1.nr_total_entries, (unsigned long)GROWTH);
+	KUNIT_EXPECT_EQ(test, p1.nr_grow_failures, p0.nr_grow_failures);
+	kunit_info(test, "pool: %lu entries in %lu growths, %lu free at least\n",
+		   p1.nr_total_entries, p1.nr_growths, p1.min_free_entries);
+
+	for (i = 0; i < GROWTH; i++) {
+		refused += !dmaeng_mapdebug_test_untrack(m->chan,
+							 0x100000000ULL + i * 64ULL,
+							 64);
+		if (!(i & 4095))
+			cond_resched();
+	}
+	KUNIT_EXPECT_EQ(test, refused, 0);
+	EXPECT_ONLY(test, c0, counters(m), outstanding, 0);
+	dmaeng_map_pool_stats(&p1);
+	/* Blocks are kept: every entry is free again. */
+	KUNIT_EXPECT_EQ(test, p1.num_free_entries,
+			p1.nr_total_entries - (unsigned long)c0.outstanding);
+}
+
+static struct kunit_case dmaeng_mapdebug_cases[] = {
+	KUNIT_CASE(mapdebug_clean_use),
+	KUNIT_CASE(mapdebug_unchecked),
+	KUNIT_CASE(mapdebug_unchecked_use),
+	KUNIT_CASE(mapdebug_wrong_size),
+	KUNIT_CASE(mapdebug_wrong_direction),
+	KUNIT_CASE(mapdebug_wrong_kind),
+	KUNIT_CASE(mapdebug_double_unmap),
+	KUNIT_CASE(mapdebug_unknown_address),
+	KUNIT_CASE(mapdebug_leaks),
+	KUNIT_CASE(mapdebug_switch_while_live),
+	KUNIT_CASE(mapdebug_unmap_data),
+	KUNIT_CASE_SLOW(mapdebug_pool_growth),
+	{}
+};
+
+static struct kunit_suite dmaeng_mapdebug_suite = {
+	.name = "dmaeng_mapdebug",
+	.init = map_init,
+	.exit = map_exit,
+	.test_cases = dmaeng_mapdebug_cases,
+};
+
+kunit_test_suite(dmaeng_mapdebug_suite);
