@@ -9,6 +9,7 @@
 #   make demo            the in_use / rmmod / disable-dma story in a guest
 #   make shell           the same guest with an interactive shell
 #   make check-selftest  proves the harness reports planted failures
+#   make bench           benchmark figures (build/bench/results.md)
 #   make install         modules_install to extra/ and depmod (KDIR)
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
@@ -42,4 +43,7 @@ demo:
 shell:
 	tools/check.sh shell
 
-.PHONY: all modules clean install uninstall check check-selftest demo shell
+bench:
+	tools/check.sh bench
+
+.PHONY: all modules clean install uninstall check check-selftest demo shell bench

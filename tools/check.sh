@@ -36,6 +36,7 @@ step "modules against the test kernel, sparse (C=2) and W=1"
 mbuild=build/m-test
 extra=()
 [ "$mode" = selftest ] && { mbuild=build/m-selftest; extra=(DMAENG_SELFTEST=m); }
+[ "$mode" = bench ] && { mbuild=build/m-bench; extra=(DMAENG_BENCH=m); }
 if kos=$(tools/modules.sh "$kobj" "$mbuild" C=2 W=1 "${extra[@]}"); then
 	host_check ok "modules build against the test kernel with C=2 W=1, no warning"
 else
@@ -98,6 +99,13 @@ shell)
 demo)
 	tools/run-guest.sh -v -t 600 -a quiet -p demo -o "$out" "$out/initramfs.cpio.gz"
 	exit 0 ;;
+bench)
+	tools/run-guest.sh -v -t 1200 -a quiet -p bench -o "$out" "$out/initramfs.cpio.gz"
+	cp "$out/results.ktap" "$out/results.md"
+	echo "== benchmark table (build/bench/results.md)"
+	cat "$out/results.md"
+	[ -s "$out/results.md" ]
+	exit ;;
 esac
 
 # One boot per distinct "# boot: ARGS" line among the scenarios; the first,
