@@ -150,7 +150,6 @@ static void dmaeng_chan_quiesce(struct dmaeng_chan *chan)
 		return;
 	ops->terminate_all(chan);
 	ops->synchronize(chan);
-	dmaeng_map_chan_gone(chan);
 	if (ops->free_chan_resources)
 		ops->free_chan_resources(chan);
 	chan->resources = false;
@@ -164,9 +163,11 @@ static void dmaeng_chan_put(struct dmaeng_chan *chan)
 
 	lockdep_assert_held(&dmaeng_lock);
 	WRITE_ONCE(chan->client_count, chan->client_count - 1);
-	if (!chan->client_count)
+	if (!chan->client_count) {
 		dmaeng_chan_quiesce(chan);
-	else if (chan->resources && ddev->ops->refs_changed)
+		/* Nobody holds it: whatever is still mapped is a leak. */
+		dmaeng_map_chan_gone(chan);
+	} else if (chan->resources && ddev->ops->refs_changed)
 		ddev->ops->refs_changed(chan, chan->client_count);
 	dmaeng_device_put(ddev);
 	module_put(owner);

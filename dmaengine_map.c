@@ -17,9 +17,12 @@
  *    dmaeng_mapping_error() was called on it counts in
  *    map_errors_not_checked (the helpers check the DMA API's result
  *    themselves, so the kernel's own dma-debug sees no unchecked mapping);
- *  - a client unregistering, a channel freeing its resources or a device
- *    unregistering with mappings live gets a warning per mapping (up to
- *    DMAENG_LEAK_REPORTS) naming its owner and caller.
+ *  - leaks get a warning per mapping (up to DMAENG_LEAK_REPORTS) naming its
+ *    owner and caller, each mapping once: a client unregistering with
+ *    mappings it owns live; a channel whose last reference goes with
+ *    mappings live on it; a device unregistering with mappings live on
+ *    channels nobody holds (a held channel of a hot-unplugged device is
+ *    still its clients' to unmap).
  * Mappings made while the layer was off have no entry: each device counts
  * them (untracked), and an unmap that finds no entry while some are left
  * is taken as one of them, not as an error.  Switching the layer off turns
@@ -615,10 +618,11 @@ static bool dmaeng_match_chan(const struct dmaeng_map_entry *e,
 	return e->chan == chan;
 }
 
+/* The device is unregistering, so its channels are still in memory. */
 static bool dmaeng_match_dev(const struct dmaeng_map_entry *e,
 			     const void *md)
 {
-	return e->md == md;
+	return e->md == md && !READ_ONCE(e->chan->client_count);
 }
 
 void dmaeng_map_client_gone(const struct dmaeng_client *client)
@@ -629,8 +633,8 @@ void dmaeng_map_client_gone(const struct dmaeng_client *client)
 
 void dmaeng_map_chan_gone(const struct dmaeng_chan *chan)
 {
-	dmaeng_map_report("channel freeing its resources", dmaeng_match_chan,
-			  chan, false);
+	dmaeng_map_report("last reference to the channel dropped",
+			  dmaeng_match_chan, chan, false);
 }
 
 void dmaeng_map_device_gone(const struct dmaeng_device *ddev)
@@ -710,6 +714,21 @@ void dmaeng_map_counters(struct dmaeng_chan *chan,
 	c->untracked = atomic_read(&md->untracked);
 }
 EXPORT_SYMBOL_GPL(dmaeng_map_counters);
+
+/**
+ * dmaeng_map_totals() - read the system-wide mapping counters
+ * @c: filled in; @outstanding and @untracked are not kept system-wide
+ */
+void dmaeng_map_totals(struct dmaeng_map_counters *c)
+{
+	c->map_errors = atomic64_read(&total_map_errors);
+	c->not_checked = atomic64_read(&total_not_checked);
+	c->unmap_errors = atomic64_read(&total_unmap_errors);
+	c->leaks = atomic64_read(&total_leaks);
+	c->outstanding = 0;
+	c->untracked = 0;
+}
+EXPORT_SYMBOL_GPL(dmaeng_map_totals);
 
 /**
  * dmaeng_map_pool_stats() - read the figures of the entry pool

@@ -11,6 +11,7 @@
 
 #include <linux/dma-mapping.h>
 #include <linux/err.h>
+#include <linux/scatterlist.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <kunit/test.h>
@@ -109,6 +110,23 @@ static void mapdebug_clean_use(struct kunit *test)
 	EXPECT_ONLY(test, c0, counters(m), outstanding, 0);
 }
 
+static void mapdebug_sg(struct kunit *test)
+{
+	struct map_ctx *m = test->priv;
+	struct dmaeng_map_counters c0 = counters(m);
+	struct scatterlist sg[2];
+
+	sg_init_table(sg, 2);
+	sg_set_buf(&sg[0], m->buf, 512);
+	sg_set_buf(&sg[1], m->buf + 2 * PAGE_SIZE, 1024);
+	KUNIT_ASSERT_GT(test, dmaeng_map_sg(m->chan, NULL, sg, 2,
+					    DMA_BIDIRECTIONAL), 0);
+	/* One mapping; its returned count was its check. */
+	EXPECT_ONLY(test, c0, counters(m), outstanding, 1);
+	dmaeng_unmap_sg(m->chan, sg, 2, DMA_BIDIRECTIONAL);
+	EXPECT_ONLY(test, c0, counters(m), outstanding, 0);
+}
+
 static void mapdebug_unchecked(struct kunit *test)
 {
 	struct map_ctx *m = test->priv;
@@ -195,47 +213,77 @@ static void mapdebug_unknown_address(struct kunit *test)
 static void mapdebug_leaks(struct kunit *test)
 {
 	struct map_ctx *m = test->priv;
-	struct fake_dev *pub = fake_dev_new(test, fake_dma_parent(test), 1,
-					    MEMCPY);
+	struct device *parent = fake_dma_parent(test);
+	struct fake_dev *pub = fake_dev_new(test, parent, 1, MEMCPY);
 	struct fake_client *leaky = fake_client_new(test, "leaky", MEMCPY);
 	struct fake_client *keeper = fake_client_new(test, "keeper", MEMCPY);
 	struct dmaeng_chan *chan = &pub->chans[0].chan;
-	struct dmaeng_map_counters c0, c1;
-	dma_addr_t a, b;
+	struct dmaeng_map_counters t0, t;
+	dma_addr_t a, b, c;
 
 	KUNIT_ASSERT_EQ(test, fake_dev_register(test, pub), 0);
 	KUNIT_ASSERT_EQ(test, fake_client_register(test, leaky), 0);
 	KUNIT_ASSERT_EQ(test, fake_client_register(test, keeper), 0);
-	dmaeng_map_counters(chan, &c0);
+	dmaeng_map_totals(&t0);
 	a = dmaeng_map_single(chan, &leaky->client, m->buf, 64, DMA_TO_DEVICE);
 	KUNIT_ASSERT_FALSE(test, dmaeng_mapping_error(chan, a));
-	b = dmaeng_map_single(chan, NULL, m->buf + 64, 64, DMA_TO_DEVICE);
+	b = dmaeng_map_single(chan, &keeper->client, m->buf + 64, 64,
+			      DMA_TO_DEVICE);
 	KUNIT_ASSERT_FALSE(test, dmaeng_mapping_error(chan, b));
 
-	/* A client leaves with a mapping live: that one leak. */
+	/* A client leaves with a mapping it owns live: that one leak. */
 	KUNIT_EXPECT_EQ(test, fake_client_unregister(leaky), 0);
-	dmaeng_map_counters(chan, &c1);
-	c0.outstanding += 2;		/* both are still live */
-	EXPECT_ONLY(test, c0, c1, leaks, 1);
-	c0.outstanding -= 2;
+	dmaeng_map_totals(&t);
+	KUNIT_EXPECT_EQ(test, t.leaks, t0.leaks + 1);
 
-	/* The device goes while held: its channel's other mapping, and the
-	 * first is not counted twice.
-	 */
-	fake_dev_unregister(pub);
-	dmaeng_map_counters(chan, &c1);
-	KUNIT_EXPECT_EQ(test, c1.leaks, c0.leaks + 2);
-
-	/* Unmapping late, while the channel is still held, is clean. */
-	dmaeng_unmap_single(chan, a, 64, DMA_TO_DEVICE);
+	/* Its owner gone, the next report does not count it again. */
 	dmaeng_unmap_single(chan, b, 64, DMA_TO_DEVICE);
-	dmaeng_map_counters(chan, &c1);
-	KUNIT_EXPECT_EQ(test, c1.outstanding, c0.outstanding);
-	KUNIT_EXPECT_EQ(test, c1.unmap_errors, c0.unmap_errors);
-	KUNIT_EXPECT_EQ(test, c1.not_checked, c0.not_checked);
-	KUNIT_EXPECT_EQ(test, c1.leaks, c0.leaks + 2);
 	KUNIT_EXPECT_EQ(test, fake_client_unregister(keeper), 0);
+	dmaeng_map_totals(&t);
+	KUNIT_EXPECT_EQ(test, t.leaks, t0.leaks + 1);
+	dmaeng_unmap_single(chan, a, 64, DMA_TO_DEVICE);
+
+	/* Nobody holds the channel: a mapping left on it when the device
+	 * unregisters is a leak.
+	 */
+	c = dmaeng_map_single(chan, NULL, m->buf + 128, 64, DMA_TO_DEVICE);
+	KUNIT_ASSERT_FALSE(test, dmaeng_mapping_error(chan, c));
+	fake_dev_unregister(pub);
+	dmaeng_map_totals(&t);
+	KUNIT_EXPECT_EQ(test, t.leaks, t0.leaks + 2);
+	KUNIT_EXPECT_EQ(test, t.unmap_errors, t0.unmap_errors);
+	KUNIT_EXPECT_EQ(test, t.not_checked, t0.not_checked);
 	KUNIT_EXPECT_EQ(test, atomic_read(&pub->released), 1);
+	/* The device is gone; undo the leaked mapping in the DMA API. */
+	dma_unmap_single(parent, c, 64, DMA_TO_DEVICE);
+}
+
+static void mapdebug_last_reference(struct kunit *test)
+{
+	struct map_ctx *m = test->priv;
+	struct fake_dev *pub = fake_dev_new(test, fake_dma_parent(test), 1,
+					    MEMCPY);
+	struct fake_client *fc = fake_client_new(test, "only", MEMCPY);
+	struct dmaeng_chan *chan = &pub->chans[0].chan;
+	struct dmaeng_map_counters t0, t;
+	dma_addr_t a;
+
+	KUNIT_ASSERT_EQ(test, fake_dev_register(test, pub), 0);
+	KUNIT_ASSERT_EQ(test, fake_client_register(test, fc), 0);
+	dmaeng_map_totals(&t0);
+
+	/* Hot-unplug while held: the holder's mapping is not a leak yet. */
+	a = dmaeng_map_single(chan, NULL, m->buf, 64, DMA_TO_DEVICE);
+	KUNIT_ASSERT_FALSE(test, dmaeng_mapping_error(chan, a));
+	fake_dev_unregister(pub);
+	dmaeng_map_totals(&t);
+	KUNIT_EXPECT_EQ(test, t.leaks, t0.leaks);
+	/* The last reference goes with it still mapped: now it is. */
+	KUNIT_EXPECT_EQ(test, fake_client_unregister(fc), 0);
+	dmaeng_map_totals(&t);
+	KUNIT_EXPECT_EQ(test, t.leaks, t0.leaks + 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&pub->released), 1);
+	dma_unmap_single(pub->ddev.dev, a, 64, DMA_TO_DEVICE);
 }
 
 static void mapdebug_switch_while_live(struct kunit *test)
@@ -336,6 +384,7 @@ static void mapdebug_pool_growth(struct kunit *test)
 
 static struct kunit_case dmaeng_mapdebug_cases[] = {
 	KUNIT_CASE(mapdebug_clean_use),
+	KUNIT_CASE(mapdebug_sg),
 	KUNIT_CASE(mapdebug_unchecked),
 	KUNIT_CASE(mapdebug_unchecked_use),
 	KUNIT_CASE(mapdebug_wrong_size),
@@ -344,6 +393,7 @@ static struct kunit_case dmaeng_mapdebug_cases[] = {
 	KUNIT_CASE(mapdebug_double_unmap),
 	KUNIT_CASE(mapdebug_unknown_address),
 	KUNIT_CASE(mapdebug_leaks),
+	KUNIT_CASE(mapdebug_last_reference),
 	KUNIT_CASE(mapdebug_switch_while_live),
 	KUNIT_CASE(mapdebug_unmap_data),
 	KUNIT_CASE_SLOW(mapdebug_pool_growth),

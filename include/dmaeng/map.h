@@ -75,7 +75,9 @@ struct dmaeng_unmap_data *dmaeng_get_unmap_data(struct dmaeng_chan *chan,
  * @not_checked: mappings used or unmapped before dmaeng_mapping_error()
  * @unmap_errors: unmaps of an unknown address (or a second unmap), or with
  *	the wrong size, direction or kind
- * @leaks: live mappings reported when their client, channel or device went
+ * @leaks: live mappings reported when their client left, the last
+ *	reference to their channel went, or their device unregistered while
+ *	nobody held the channel
  * @outstanding: live mappings
  * @untracked: live mappings made while the debug layer was off
  */
@@ -106,6 +108,7 @@ struct dmaeng_map_pool_stats {
 
 void dmaeng_map_counters(struct dmaeng_chan *chan,
 			 struct dmaeng_map_counters *c);
+void dmaeng_map_totals(struct dmaeng_map_counters *c);
 void dmaeng_map_pool_stats(struct dmaeng_map_pool_stats *st);
 bool dmaeng_mapdebug_enable(bool on);
 void dmaeng_set_unmap(struct dmaeng_tx *tx, struct dmaeng_unmap_data *unmap);
