@@ -56,6 +56,13 @@ if [ "$mode" = check ]; then
 fi
 
 if [ "$mode" = check ]; then
+	step "in-tree build: this tree as drivers/dmaeng, W=1"
+	if tools/intree.sh >/dev/null; then
+		host_check ok "builds in-tree as drivers/dmaeng with its Kconfig, W=1, no warning"
+	else
+		host_check "not ok" "builds in-tree as drivers/dmaeng with its Kconfig, W=1, no warning"
+	fi
+
 	step "checkpatch --strict and kernel-doc on every source and header"
 	srcs=$(git ls-files '*.c' '*.h' 2>/dev/null || find . -path ./build -prune -o -name '*.[ch]' -print)
 	ksrc=build/kernel/src
