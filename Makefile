@@ -10,6 +10,7 @@
 #   make shell           the same guest with an interactive shell
 #   make check-selftest  proves the harness reports planted failures
 #   make bench           benchmark figures (build/bench/results.md)
+#   make docs            Documentation/ as HTML in build/docs/ (Sphinx)
 #   make install         modules_install to extra/ and depmod (KDIR)
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
@@ -46,4 +47,7 @@ shell:
 bench:
 	tools/check.sh bench
 
-.PHONY: all modules clean install uninstall check check-selftest demo shell bench
+docs:
+	tools/docs.sh
+
+.PHONY: all modules clean install uninstall check check-selftest demo shell bench docs

@@ -697,11 +697,11 @@ module_param_cb(debug_mappings, &dmaeng_map_param_ops, NULL, 0644);
 MODULE_PARM_DESC(debug_mappings, "Track every mapping made through the dmaeng helpers (default: 0); also debugfs dmaeng/mapdebug/enable");
 
 /**
- * dmaeng_map_counters() - read the mapping counters of a channel's device
+ * dmaeng_map_get_counters() - read the mapping counters of a channel's device
  * @chan: the channel
  * @c: filled in
  */
-void dmaeng_map_counters(struct dmaeng_chan *chan,
+void dmaeng_map_get_counters(struct dmaeng_chan *chan,
 			 struct dmaeng_map_counters *c)
 {
 	struct dmaeng_map_dev *md = chan->device->map;
@@ -713,13 +713,13 @@ void dmaeng_map_counters(struct dmaeng_chan *chan,
 	c->outstanding = atomic_read(&md->outstanding);
 	c->untracked = atomic_read(&md->untracked);
 }
-EXPORT_SYMBOL_GPL(dmaeng_map_counters);
+EXPORT_SYMBOL_GPL(dmaeng_map_get_counters);
 
 /**
- * dmaeng_map_totals() - read the system-wide mapping counters
+ * dmaeng_map_get_totals() - read the system-wide mapping counters
  * @c: filled in; @outstanding and @untracked are not kept system-wide
  */
-void dmaeng_map_totals(struct dmaeng_map_counters *c)
+void dmaeng_map_get_totals(struct dmaeng_map_counters *c)
 {
 	c->map_errors = atomic64_read(&total_map_errors);
 	c->not_checked = atomic64_read(&total_not_checked);
@@ -728,13 +728,13 @@ void dmaeng_map_totals(struct dmaeng_map_counters *c)
 	c->outstanding = 0;
 	c->untracked = 0;
 }
-EXPORT_SYMBOL_GPL(dmaeng_map_totals);
+EXPORT_SYMBOL_GPL(dmaeng_map_get_totals);
 
 /**
- * dmaeng_map_pool_stats() - read the figures of the entry pool
+ * dmaeng_map_get_pool_stats() - read the figures of the entry pool
  * @st: filled in
  */
-void dmaeng_map_pool_stats(struct dmaeng_map_pool_stats *st)
+void dmaeng_map_get_pool_stats(struct dmaeng_map_pool_stats *st)
 {
 	unsigned long flags;
 
@@ -746,7 +746,7 @@ void dmaeng_map_pool_stats(struct dmaeng_map_pool_stats *st)
 	st->nr_grow_failures = nr_grow_failures;
 	spin_unlock_irqrestore(&dmaeng_pool_lock, flags);
 }
-EXPORT_SYMBOL_GPL(dmaeng_map_pool_stats);
+EXPORT_SYMBOL_GPL(dmaeng_map_get_pool_stats);
 
 /**
  * dmaeng_mapdebug_enable() - switch the mapping-debug layer

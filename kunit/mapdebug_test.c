@@ -70,7 +70,7 @@ static struct dmaeng_map_counters counters(struct map_ctx *m)
 {
 	struct dmaeng_map_counters c;
 
-	dmaeng_map_counters(m->chan, &c);
+	dmaeng_map_get_counters(m->chan, &c);
 	return c;
 }
 
@@ -224,7 +224,7 @@ static void mapdebug_leaks(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, fake_dev_register(test, pub), 0);
 	KUNIT_ASSERT_EQ(test, fake_client_register(test, leaky), 0);
 	KUNIT_ASSERT_EQ(test, fake_client_register(test, keeper), 0);
-	dmaeng_map_totals(&t0);
+	dmaeng_map_get_totals(&t0);
 	a = dmaeng_map_single(chan, &leaky->client, m->buf, 64, DMA_TO_DEVICE);
 	KUNIT_ASSERT_FALSE(test, dmaeng_mapping_error(chan, a));
 	b = dmaeng_map_single(chan, &keeper->client, m->buf + 64, 64,
@@ -233,13 +233,13 @@ static void mapdebug_leaks(struct kunit *test)
 
 	/* A client leaves with a mapping it owns live: that one leak. */
 	KUNIT_EXPECT_EQ(test, fake_client_unregister(leaky), 0);
-	dmaeng_map_totals(&t);
+	dmaeng_map_get_totals(&t);
 	KUNIT_EXPECT_EQ(test, t.leaks, t0.leaks + 1);
 
 	/* Its owner gone, the next report does not count it again. */
 	dmaeng_unmap_single(chan, b, 64, DMA_TO_DEVICE);
 	KUNIT_EXPECT_EQ(test, fake_client_unregister(keeper), 0);
-	dmaeng_map_totals(&t);
+	dmaeng_map_get_totals(&t);
 	KUNIT_EXPECT_EQ(test, t.leaks, t0.leaks + 1);
 	dmaeng_unmap_single(chan, a, 64, DMA_TO_DEVICE);
 
@@ -249,7 +249,7 @@ static void mapdebug_leaks(struct kunit *test)
 	c = dmaeng_map_single(chan, NULL, m->buf + 128, 64, DMA_TO_DEVICE);
 	KUNIT_ASSERT_FALSE(test, dmaeng_mapping_error(chan, c));
 	fake_dev_unregister(pub);
-	dmaeng_map_totals(&t);
+	dmaeng_map_get_totals(&t);
 	KUNIT_EXPECT_EQ(test, t.leaks, t0.leaks + 2);
 	KUNIT_EXPECT_EQ(test, t.unmap_errors, t0.unmap_errors);
 	KUNIT_EXPECT_EQ(test, t.not_checked, t0.not_checked);
@@ -270,17 +270,17 @@ static void mapdebug_last_reference(struct kunit *test)
 
 	KUNIT_ASSERT_EQ(test, fake_dev_register(test, pub), 0);
 	KUNIT_ASSERT_EQ(test, fake_client_register(test, fc), 0);
-	dmaeng_map_totals(&t0);
+	dmaeng_map_get_totals(&t0);
 
 	/* Hot-unplug while held: the holder's mapping is not a leak yet. */
 	a = dmaeng_map_single(chan, NULL, m->buf, 64, DMA_TO_DEVICE);
 	KUNIT_ASSERT_FALSE(test, dmaeng_mapping_error(chan, a));
 	fake_dev_unregister(pub);
-	dmaeng_map_totals(&t);
+	dmaeng_map_get_totals(&t);
 	KUNIT_EXPECT_EQ(test, t.leaks, t0.leaks);
 	/* The last reference goes with it still mapped: now it is. */
 	KUNIT_EXPECT_EQ(test, fake_client_unregister(fc), 0);
-	dmaeng_map_totals(&t);
+	dmaeng_map_get_totals(&t);
 	KUNIT_EXPECT_EQ(test, t.leaks, t0.leaks + 1);
 	KUNIT_EXPECT_EQ(test, atomic_read(&pub->released), 1);
 	dma_unmap_single(pub->ddev.dev, a, 64, DMA_TO_DEVICE);
@@ -353,13 +353,13 @@ static void mapdebug_pool_growth(struct kunit *test)
 	struct dmaeng_map_pool_stats p0, p1;
 	int i, refused = 0;
 
-	dmaeng_map_pool_stats(&p0);
+	dmaeng_map_get_pool_stats(&p0);
 	for (i = 0; i < GROWTH; i++) {
 		dmaeng_mapdebug_test_track(m->chan, 0x100000000ULL + i * 64ULL, 64);
 		if (!(i & 4095))
 			cond_resched();
 	}
-	dmaeng_map_pool_stats(&p1);
+	dmaeng_map_get_pool_stats(&p1);
 	KUNIT_EXPECT_EQ(test, counters(m).outstanding, c0.outstanding + GROWTH);
 	KUNIT_EXPECT_EQ(test, counters(m).untracked, c0.untracked);
 	KUNIT_EXPECT_GE(test, p1.nr_total_entries, (unsigned long)GROWTH);
@@ -376,7 +376,7 @@ static void mapdebug_pool_growth(struct kunit *test)
 	}
 	KUNIT_EXPECT_EQ(test, refused, 0);
 	EXPECT_ONLY(test, c0, counters(m), outstanding, 0);
-	dmaeng_map_pool_stats(&p1);
+	dmaeng_map_get_pool_stats(&p1);
 	/* Blocks are kept: every entry is free again. */
 	KUNIT_EXPECT_EQ(test, p1.num_free_entries,
 			p1.nr_total_entries - (unsigned long)c0.outstanding);

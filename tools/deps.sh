@@ -1,10 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Install the Debian packages the harness needs, only those missing.
+# Install the Debian packages the harness needs, only those missing, and
+# any named on the command line.
 set -euo pipefail
 
-pkgs="linux-source-6.12 bc flex bison libelf-dev libssl-dev cpio
+pkgs="$* linux-source-6.12 bc flex bison libelf-dev libssl-dev cpio
       qemu-system-x86 busybox-static sparse linux-headers-amd64 python3
       kmod rsync gcc make perl libc6-dev"
 

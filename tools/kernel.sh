@@ -37,6 +37,8 @@ if [ "$(cat "$src/.dmaeng-version" 2>/dev/null)" != "$version" ]; then
 	echo "$version" > "$src/.dmaeng-version"
 fi
 
+[ "${1:-}" = --source ] && exit 0
+
 if [ "$(cat "$obj/.dmaeng-key" 2>/dev/null)" = "$key" ] &&
    [ -f "$obj/arch/x86/boot/bzImage" ] && [ -f "$obj/Module.symvers" ]; then
 	log "cached ($obj)"

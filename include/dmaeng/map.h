@@ -47,8 +47,8 @@ bool dmaeng_mapping_error(struct dmaeng_chan *chan, dma_addr_t addr);
  * struct dmaeng_unmap_data - mappings released when a copy completes
  * @chan: the channel they were mapped for
  * @kref: one reference per descriptor carrying it, plus the creator's
- * @to_cnt: @addr[0 .. to_cnt) are DMA_TO_DEVICE
- * @from_cnt: the next from_cnt are DMA_FROM_DEVICE
+ * @to_cnt: the first @to_cnt addresses are DMA_TO_DEVICE
+ * @from_cnt: the @from_cnt after them are DMA_FROM_DEVICE
  * @len: length of every mapping
  * @addr: the DMA addresses, from dmaeng_map_page()
  *
@@ -106,10 +106,10 @@ struct dmaeng_map_pool_stats {
 	unsigned long nr_grow_failures;
 };
 
-void dmaeng_map_counters(struct dmaeng_chan *chan,
+void dmaeng_map_get_counters(struct dmaeng_chan *chan,
 			 struct dmaeng_map_counters *c);
-void dmaeng_map_totals(struct dmaeng_map_counters *c);
-void dmaeng_map_pool_stats(struct dmaeng_map_pool_stats *st);
+void dmaeng_map_get_totals(struct dmaeng_map_counters *c);
+void dmaeng_map_get_pool_stats(struct dmaeng_map_pool_stats *st);
 bool dmaeng_mapdebug_enable(bool on);
 void dmaeng_set_unmap(struct dmaeng_tx *tx, struct dmaeng_unmap_data *unmap);
 void dmaeng_unmap_put(struct dmaeng_unmap_data *unmap);
