@@ -15,6 +15,10 @@
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 PWD := $(shell pwd)
+# The release of the kernel in KDIR (its /lib/modules directory), which is
+# where install puts modules.
+KVER = $(shell sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/generated/utsrelease.h 2>/dev/null || uname -r)
+MODS := dmaeng_core dmaeng_memcpy dmaeng_test dmaeng_netcopy
 
 all: modules
 
@@ -24,13 +28,15 @@ modules:
 clean:
 	$(MAKE) -C $(KDIR) M=$(PWD) clean
 
+# INSTALL_MOD_PATH (default: none) installs under another root.
 install: modules
 	$(MAKE) -C $(KDIR) M=$(PWD) INSTALL_MOD_DIR=extra modules_install
-	depmod -a $(notdir $(patsubst %/build,%,$(realpath $(KDIR))))
+	depmod -a $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) $(KVER)
 
+# modules_install keeps the tree's layout: extra/, extra/providers/, ...
 uninstall:
-	rm -f $(addprefix /lib/modules/$(shell uname -r)/extra/,dmaeng_core.ko dmaeng_memcpy.ko dmaeng_netcopy.ko dmaeng_test.ko)
-	depmod -a
+	rm -f $(foreach d,. providers clients kunit,$(foreach m,$(MODS) dmaeng_kunit,$(wildcard $(INSTALL_MOD_PATH)/lib/modules/$(KVER)/extra/$(d)/$(m).ko*)))
+	depmod -a $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) $(KVER)
 
 check:
 	tools/check.sh check

@@ -53,6 +53,21 @@ if [ "$mode" = check ]; then
 	else
 		host_check "not ok" "modules build against ${stock:-stock headers} with W=1, no warning"
 	fi
+
+	step "packaging against ${stock##*/}: modinfo, make install/uninstall, DKMS"
+	for p in modinfo install dkms; do
+		desc=$(case $p in
+			modinfo) echo "modinfo: every module and parameter described, license, author" ;;
+			install) echo "make install / make uninstall (INSTALL_MOD_PATH), depmod" ;;
+			dkms) echo "dkms add, build, install and remove for ${stock##*/}" ;;
+		       esac)
+		if tools/packaging.sh $p "$stock" > "build/packaging-$p.log" 2>&1; then
+			host_check ok "$desc"
+		else
+			tail -n 20 "build/packaging-$p.log"
+			host_check "not ok" "$desc"
+		fi
+	done
 fi
 
 if [ "$mode" = check ]; then
