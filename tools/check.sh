@@ -78,6 +78,14 @@ if [ "$mode" = check ]; then
 		host_check "not ok" "builds in-tree as drivers/dmaeng with its Kconfig, W=1, no warning"
 	fi
 
+	step "make docs (Sphinx, warnings as errors)"
+	if tools/docs.sh > build/docs.log 2>&1; then
+		host_check ok "make docs: Sphinx with the kernel-doc API pages, no warning"
+	else
+		tail -n 20 build/docs.log
+		host_check "not ok" "make docs: Sphinx with the kernel-doc API pages, no warning"
+	fi
+
 	step "checkpatch --strict and kernel-doc on every source and header"
 	srcs=$(git ls-files '*.c' '*.h' 2>/dev/null || find . -path ./build -prune -o -name '*.[ch]' -print)
 	ksrc=build/kernel/src

@@ -7,7 +7,7 @@ set -euo pipefail
 
 pkgs="$* linux-source-6.12 bc flex bison libelf-dev libssl-dev cpio
       qemu-system-x86 busybox-static sparse linux-headers-amd64 python3
-      kmod rsync gcc make perl libc6-dev dkms"
+      kmod rsync gcc make perl libc6-dev dkms python3-sphinx"
 
 missing=
 for p in $pkgs; do
