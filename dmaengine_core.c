@@ -167,8 +167,9 @@ static void dmaeng_chan_put(struct dmaeng_chan *chan)
 		dmaeng_chan_quiesce(chan);
 		/* Nobody holds it: whatever is still mapped is a leak. */
 		dmaeng_map_chan_gone(chan);
-	} else if (chan->resources && ddev->ops->refs_changed)
+	} else if (chan->resources && ddev->ops->refs_changed) {
 		ddev->ops->refs_changed(chan, chan->client_count);
+	}
 	dmaeng_device_put(ddev);
 	module_put(owner);
 }

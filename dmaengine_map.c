@@ -702,7 +702,7 @@ MODULE_PARM_DESC(debug_mappings, "Track every mapping made through the dmaeng he
  * @c: filled in
  */
 void dmaeng_map_get_counters(struct dmaeng_chan *chan,
-			 struct dmaeng_map_counters *c)
+			     struct dmaeng_map_counters *c)
 {
 	struct dmaeng_map_dev *md = chan->device->map;
 
@@ -766,9 +766,14 @@ bool dmaeng_mapdebug_enable(bool on)
 }
 EXPORT_SYMBOL_GPL(dmaeng_mapdebug_enable);
 
-/*
- * For the KUnit suite only: track and untrack mappings without the DMA API,
- * to grow the pool to a million entries without making a million mappings.
+/**
+ * dmaeng_mapdebug_test_track() - record a mapping without making it
+ * @chan: the channel whose device it is for
+ * @addr: the DMA address it would have
+ * @size: its size
+ *
+ * For the KUnit suite only (namespace DMAENG_KUNIT): it grows the entry
+ * pool to a million entries without a million DMA API mappings.
  */
 void dmaeng_mapdebug_test_track(struct dmaeng_chan *chan, dma_addr_t addr,
 				size_t size)
@@ -778,6 +783,16 @@ void dmaeng_mapdebug_test_track(struct dmaeng_chan *chan, dma_addr_t addr,
 }
 EXPORT_SYMBOL_NS_GPL(dmaeng_mapdebug_test_track, DMAENG_KUNIT);
 
+/**
+ * dmaeng_mapdebug_test_untrack() - forget a mapping recorded for a test
+ * @chan: the channel whose device it is for
+ * @addr: its DMA address
+ * @size: its size
+ *
+ * For the KUnit suite only (namespace DMAENG_KUNIT).
+ *
+ * Return: false if the layer counted it as an unmap error.
+ */
 bool dmaeng_mapdebug_test_untrack(struct dmaeng_chan *chan, dma_addr_t addr,
 				  size_t size)
 {

@@ -495,7 +495,8 @@ static int dt_format(char *buf, size_t size, struct dt_result *r)
 	u64 kibps = ns ? div64_u64((u64)atomic64_read(&r->bytes) * 1000000000ULL,
 				   (u64)ns * 1024) : 0;
 
-	return scnprintf(buf, size, "%s: %lld copies, %lld failures, %llu KiB/s; submitted=%lld completed=%lld errors=%lld fallbacks=%lld map_errors=%lld prep_failures=%lld submit_errors=%lld timeouts=%lld bytes=%lld\n",
+	return scnprintf(buf, size,
+			 "%s: %lld copies, %lld failures, %llu KiB/s; submitted=%lld completed=%lld errors=%lld fallbacks=%lld map_errors=%lld prep_failures=%lld submit_errors=%lld timeouts=%lld bytes=%lld\n",
 			 dmaeng_chan_name(r->chan), atomic64_read(&r->copies),
 			 atomic64_read(&r->failures), kibps,
 			 atomic64_read(&r->submitted),

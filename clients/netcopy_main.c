@@ -199,17 +199,17 @@ void nc_end_dma(bool used)
  * -EINVAL and leaves the value as it was.  The handler's table became const
  * in 6.11.
  */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
-#define NC_CTL_TABLE const struct ctl_table
+#if KERNEL_VERSION(6, 11, 0) <= LINUX_VERSION_CODE
+#define NC_CTL_TABLE_PTR const struct ctl_table *
 #else
-#define NC_CTL_TABLE struct ctl_table
+#define NC_CTL_TABLE_PTR struct ctl_table *
 #endif
 
 /*
  * Read as proc_dointvec; write exactly one decimal integer within
  * [*extra1, *extra2], whitespace around it allowed, into *@val.
  */
-static int nc_dointvec(NC_CTL_TABLE *table, int write, void *buffer,
+static int nc_dointvec(NC_CTL_TABLE_PTR table, int write, void *buffer,
 		       size_t *lenp, loff_t *ppos, int *val)
 {
 	char buf[24];
@@ -227,7 +227,7 @@ static int nc_dointvec(NC_CTL_TABLE *table, int write, void *buffer,
 	return 0;
 }
 
-static int nc_disable_handler(NC_CTL_TABLE *table, int write, void *buffer,
+static int nc_disable_handler(NC_CTL_TABLE_PTR table, int write, void *buffer,
 			      size_t *lenp, loff_t *ppos)
 {
 	int val, err;
@@ -243,7 +243,7 @@ static int nc_disable_handler(NC_CTL_TABLE *table, int write, void *buffer,
 	return err;
 }
 
-static int nc_copybreak_handler(NC_CTL_TABLE *table, int write, void *buffer,
+static int nc_copybreak_handler(NC_CTL_TABLE_PTR table, int write, void *buffer,
 				size_t *lenp, loff_t *ppos)
 {
 	int val, err;
@@ -254,7 +254,7 @@ static int nc_copybreak_handler(NC_CTL_TABLE *table, int write, void *buffer,
 	return err;
 }
 
-static int nc_idle_handler(NC_CTL_TABLE *table, int write, void *buffer,
+static int nc_idle_handler(NC_CTL_TABLE_PTR table, int write, void *buffer,
 			   size_t *lenp, loff_t *ppos)
 {
 	int val, err;
@@ -382,7 +382,7 @@ static int __init nc_init(void)
 		return -EINVAL;
 	}
 	/* Before 6.6 the table ends with the empty entry; later it must not. */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+#if KERNEL_VERSION(6, 6, 0) <= LINUX_VERSION_CODE
 	nc_sysctl = register_sysctl_sz("dmaeng/netcopy", nc_sysctls,
 				       ARRAY_SIZE(nc_sysctls) - 1);
 #else

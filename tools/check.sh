@@ -92,10 +92,13 @@ if [ "$mode" = check ]; then
 	# Ignored, as not applicable out of tree:
 	#  LINUX_VERSION_CODE: the same source builds against 6.1 and 6.12
 	#  headers, so a few API changes need a version test (in netcopy_main.c).
+	# Judged by its findings, not its exit status (under pipefail a
+	# grep after a failing checkpatch would hide them).
 	# shellcheck disable=SC2086
-	if out_cp=$(perl $ksrc/scripts/checkpatch.pl --strict --no-tree --terse \
+	out_cp=$(perl $ksrc/scripts/checkpatch.pl --strict --no-tree --terse \
 			--show-types --ignore LINUX_VERSION_CODE -f $srcs 2>&1 |
-			grep -E 'ERROR|WARNING|CHECK'); then
+		 grep -E 'ERROR|WARNING|CHECK' || true)
+	if [ -n "$out_cp" ]; then
 		echo "$out_cp"
 		host_check "not ok" "checkpatch --strict: no error, warning or check"
 	else

@@ -36,7 +36,8 @@ dkms)
 	for m in $mods; do
 		ls /lib/modules/"$kver"/updates/dkms/"$m".ko* >/dev/null
 	done
-	dkms status -m dmaeng -v "$ver" | grep -q installed
+	status=$(dkms status -m dmaeng -v "$ver")
+	grep -q installed <<< "$status"
 	;;
 install)
 	root=$(mktemp -d)
@@ -59,8 +60,9 @@ modinfo)
 			[ -n "$(modinfo -F "$f" "$ko")" ] ||
 				{ echo "$ko: no $f"; bad=1; }
 		done
+		parms=$(modinfo -F parm "$ko")
 		for p in $(modinfo -F parmtype "$ko" | cut -d: -f1); do
-			modinfo -F parm "$ko" | grep -q "^$p:[^(]" ||
+			grep -q "^$p:[^(]" <<< "$parms" ||
 				{ echo "$ko: parameter $p has no description"; bad=1; }
 		done
 	done

@@ -107,7 +107,7 @@ struct dmaeng_map_pool_stats {
 };
 
 void dmaeng_map_get_counters(struct dmaeng_chan *chan,
-			 struct dmaeng_map_counters *c);
+			     struct dmaeng_map_counters *c);
 void dmaeng_map_get_totals(struct dmaeng_map_counters *c);
 void dmaeng_map_get_pool_stats(struct dmaeng_map_pool_stats *st);
 bool dmaeng_mapdebug_enable(bool on);

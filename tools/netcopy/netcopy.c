@@ -32,6 +32,7 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -174,7 +175,7 @@ static void udp_send(void)
 }
 
 /* The --fork stress: writes, forks, and checks its own bytes. */
-static volatile int fork_stop;
+static atomic_int fork_stop;
 static unsigned char *fork_buf;
 static long long forks, fork_bad;
 
@@ -191,14 +192,15 @@ static void fork_write_halves(long page)
 	}
 }
 
-static void *fork_thread(void *unused __attribute__((unused)))
+static void *fork_thread(void *unused)
 {
 	long page = sysconf(_SC_PAGESIZE), half = page / 2;
 	unsigned char *p;
 	pid_t child;
 	int i;
 
-	while (!fork_stop) {
+	(void)unused;
+	while (!atomic_load(&fork_stop)) {
 		child = fork();
 		if (child == 0) {
 			memset(fork_buf, 0x55, 2 * FORK_SLOTS * page);
@@ -264,11 +266,11 @@ static long long tcp_receive(int s, long long *bad)
 		off += n;
 	}
 	if (do_fork) {
-		fork_stop = 1;
+		atomic_store(&fork_stop, 1);
 		pthread_join(thr, NULL);
 		*bad += fork_bad;
-		printf("netcopy: fork stress: %lld forks while receiving, %lld pages with a child's write\n",
-		       forks, fork_bad);
+		printf("netcopy: fork stress: %lld forks while receiving, %lld pages %s\n",
+		       forks, fork_bad, "with a child's write");
 	}
 	free(buf);
 	return off;
@@ -304,9 +306,10 @@ static long long udp_receive(int s, long long *bad)
 	return off;
 }
 
-static void usage(void)
+static void bad_usage(void)
 {
-	fprintf(stderr, "usage: netcopy tcp|udp [--bytes N] [--read N] [--send N] [--mode ioctl|recv] [--waitall] [--port P] [--pace-us N] [--chunk N] [--fork]\n");
+	fprintf(stderr,
+		"usage: netcopy tcp|udp [--bytes N] [--read N] [--send N] [--mode ioctl|recv] [--waitall] [--port P] [--pace-us N] [--chunk N] [--fork]\n");
 	exit(2);
 }
 
@@ -318,10 +321,10 @@ int main(int argc, char **argv)
 	pid_t sender;
 
 	if (argc < 2)
-		usage();
+		bad_usage();
 	tcp = !strcmp(argv[1], "tcp");
 	if (!tcp && strcmp(argv[1], "udp"))
-		usage();
+		bad_usage();
 	if (!tcp)
 		total = 16LL << 20;
 	for (c = 2; c < argc; c++) {
@@ -332,7 +335,7 @@ int main(int argc, char **argv)
 		else if (!strcmp(a, "--fork"))
 			do_fork = 1;
 		else if (!v)
-			usage();
+			bad_usage();
 		else if (!strcmp(a, "--bytes"))
 			total = strtoll(v, NULL, 0), c++;
 		else if (!strcmp(a, "--read"))
@@ -348,11 +351,11 @@ int main(int argc, char **argv)
 		else if (!strcmp(a, "--mode"))
 			use_ioctl = !strcmp(v, "ioctl"), c++;
 		else
-			usage();
+			bad_usage();
 	}
 	if (!readsize || readsize > (1 << 20) || !sendsize || sendsize > (1 << 20) ||
 	    chunk < 16 || chunk > 65000)
-		usage();
+		bad_usage();
 	/* UDP carries whole datagrams of chunk - 8 pattern bytes. */
 	if (!tcp)
 		total = (total + chunk - 8 - 1) / (chunk - 8) * (chunk - 8);
@@ -397,10 +400,12 @@ int main(int argc, char **argv)
 	t = now() - t0;
 	close(s);
 	waitpid(sender, &status, 0);
-	printf("netcopy: %s %s read=%zu: %lld of %lld bytes in %.3f s, %.1f MiB/s, %lld bad bytes\n",
+	printf("netcopy: %s %s read=%zu: %lld of %lld bytes in %.3f s, ",
 	       tcp ? "tcp" : "udp", use_ioctl ? "ioctl" : "recv",
 	       do_fork ? (size_t)FORK_READ : tcp ? readsize : chunk, got, total,
-	       t, t > 0 ? got / t / (1 << 20) : 0.0, bad);
+	       t);
+	printf("%.1f MiB/s, %lld bad bytes\n", t > 0 ? got / t / (1 << 20) : 0.0,
+	       bad);
 	if (!WIFEXITED(status) || WEXITSTATUS(status))
 		fprintf(stderr, "netcopy: the sender failed\n");
 	return got == total && !bad && WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : 1;
