@@ -354,7 +354,7 @@ static struct miscdevice nc_misc = {
 	.minor = MISC_DYNAMIC_MINOR,
 	.name = "dmaeng-netcopy",
 	.fops = &nc_fops,
-	.mode = 0666,
+	.mode = 0600,	/* root only */
 };
 
 static int nc_stats_show(struct seq_file *s, void *unused)

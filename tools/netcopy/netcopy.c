@@ -24,6 +24,11 @@
  *
  * Prints one line with the bytes, time, MiB/s and bad bytes; exits 0 only
  * if every byte was right.
+ *
+ *   netcopy probe [PORT]
+ *
+ * Tries every bad input of the ioctl on a connected TCP socket with data
+ * queued, checks each errno, then checks the queued data is still there.
  */
 
 #include <arpa/inet.h>
@@ -306,6 +311,122 @@ static long long udp_receive(int s, long long *bad)
 	return off;
 }
 
+/* --probe: every bad input of the ioctl, each with the errno it must get. */
+static int probe_n, probe_bad;
+
+static void probe_expect(const char *what, long got, int want)
+{
+	int e = got < 0 ? errno : 0;
+
+	probe_n++;
+	if ((want && got == -1 && e == want) || (!want && got == 0)) {
+		printf("ok %d - %s: %s\n", probe_n, what,
+		       want ? strerror(want) : "0");
+		return;
+	}
+	probe_bad++;
+	printf("not ok %d - %s: got %ld (%s), want %s\n", probe_n, what, got,
+	       got < 0 ? strerror(e) : "-", want ? strerror(want) : "0");
+}
+
+static long probe_recv(int fd, unsigned long long buf, unsigned long long len,
+		       unsigned int flags)
+{
+	struct dmaeng_netcopy_recv req = {
+		.fd = fd, .flags = flags, .buf = buf, .len = len,
+	};
+
+	return ioctl(ncfd, DMAENG_NETCOPY_RECV, &req);
+}
+
+static int probe(void)
+{
+	struct sockaddr_in a = loopback(port);
+	long page = sysconf(_SC_PAGESIZE);
+	int l, s, c, unix_fd, null_fd, one = 1;
+	unsigned char *ro, *gone, buf[4096];
+	struct timeval tv = { .tv_sec = 5 };
+
+	l = socket(AF_INET, SOCK_STREAM, 0);
+	setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (l < 0 || bind(l, (struct sockaddr *)&a, sizeof(a)) || listen(l, 1))
+		die("probe listen");
+	c = socket(AF_INET, SOCK_STREAM, 0);
+	if (c < 0 || connect(c, (struct sockaddr *)&a, sizeof(a)))
+		die("probe connect");
+	s = accept(l, NULL, NULL);
+	if (s < 0)
+		die("probe accept");
+	/* A wrong expectation must fail, not hang. */
+	setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	/* Queued data every failed call must leave where it is. */
+	if (send(c, pattern(0), sizeof(buf), 0) != (ssize_t)sizeof(buf))
+		die("probe send");
+	usleep(100000);
+
+	unix_fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	null_fd = open("/dev/null", O_RDONLY);
+	ro = mmap(NULL, page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	gone = mmap(NULL, page, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (ro == MAP_FAILED || gone == MAP_FAILED || munmap(gone, page))
+		die("probe mmap");
+
+	probe_expect("fd -1", probe_recv(-1, (uintptr_t)buf, 64, 0), EBADF);
+	probe_expect("fd not open", probe_recv(999, (uintptr_t)buf, 64, 0), EBADF);
+	probe_expect("not a socket", probe_recv(null_fd, (uintptr_t)buf, 64, 0),
+		     ENOTSOCK);
+	probe_expect("a unix socket", probe_recv(unix_fd, (uintptr_t)buf, 64, 0),
+		     EOPNOTSUPP);
+	probe_expect("a listening socket",
+		     probe_recv(l, (uintptr_t)buf, 64, MSG_DONTWAIT), ENOTCONN);
+	probe_expect("NULL buffer", probe_recv(s, 0, 64, 0), EFAULT);
+	probe_expect("unmapped buffer", probe_recv(s, (uintptr_t)gone, 64, 0),
+		     EFAULT);
+	probe_expect("read-only buffer", probe_recv(s, (uintptr_t)ro, 64, 0),
+		     EFAULT);
+	probe_expect("kernel address",
+		     probe_recv(s, 0xffffffff81000000ULL, 64, 0), EFAULT);
+	/* Like recv(2), a huge length is cut to MAX_RW_COUNT before the
+	 * range is checked: near the top of user space it must fault.
+	 */
+	probe_expect("huge length",
+		     probe_recv(s, 0x7ffff0000000ULL, 1ULL << 62, 0), EFAULT);
+	probe_expect("length past the end of the address space",
+		     probe_recv(s, ~0ULL - 4095, 8192, 0), EFAULT);
+	probe_expect("unknown flag", probe_recv(s, (uintptr_t)buf, 64, 0x1),
+		     EINVAL);
+	probe_expect("MSG_PEEK (not supported)",
+		     probe_recv(s, (uintptr_t)buf, 64, MSG_PEEK), EINVAL);
+	probe_expect("NULL request", ioctl(ncfd, DMAENG_NETCOPY_RECV, NULL),
+		     EFAULT);
+	probe_expect("unknown ioctl", ioctl(ncfd, _IO(0xde, 99), 0), ENOTTY);
+	probe_expect("zero length: 0, like recv", probe_recv(s, (uintptr_t)buf, 0, 0),
+		     0);
+
+	/* Nothing was consumed: the queued bytes are all there, in order. */
+	probe_n++;
+	memset(buf, 0, sizeof(buf));
+	if (probe_recv(s, (uintptr_t)buf, sizeof(buf),
+		       MSG_WAITALL | MSG_DONTWAIT) ==
+	    (long)sizeof(buf) && !count_bad(buf, 0, sizeof(buf))) {
+		printf("ok %d - the stream is intact after every refused call\n",
+		       probe_n);
+	} else {
+		probe_bad++;
+		printf("not ok %d - the stream is intact after every refused call\n",
+		       probe_n);
+	}
+	probe_expect("nothing more queued: EAGAIN with DONTWAIT",
+		     probe_recv(s, (uintptr_t)buf, 64, MSG_DONTWAIT), EAGAIN);
+	close(c);
+	probe_expect("peer closed: 0", probe_recv(s, (uintptr_t)buf, 64, 0), 0);
+
+	printf("netcopy: probe: %d inputs tried, %d answered as expected\n",
+	       probe_n, probe_n - probe_bad);
+	return probe_bad ? 1 : 0;
+}
+
 static void bad_usage(void)
 {
 	fprintf(stderr,
@@ -322,6 +443,15 @@ int main(int argc, char **argv)
 
 	if (argc < 2)
 		bad_usage();
+	if (!strcmp(argv[1], "probe")) {
+		make_table();
+		ncfd = open(DMAENG_NETCOPY_DEV, O_RDWR);
+		if (ncfd < 0)
+			die(DMAENG_NETCOPY_DEV);
+		if (argc > 2)
+			port = atoi(argv[2]);
+		return probe();
+	}
 	tcp = !strcmp(argv[1], "tcp");
 	if (!tcp && strcmp(argv[1], "udp"))
 		bad_usage();
