@@ -339,7 +339,7 @@ static long probe_recv(int fd, unsigned long long buf, unsigned long long len,
 	return ioctl(ncfd, DMAENG_NETCOPY_RECV, &req);
 }
 
-static int probe(void)
+static int bad_input_probe(void)
 {
 	struct sockaddr_in a = loopback(port);
 	long page = sysconf(_SC_PAGESIZE);
@@ -450,7 +450,7 @@ int main(int argc, char **argv)
 			die(DMAENG_NETCOPY_DEV);
 		if (argc > 2)
 			port = atoi(argv[2]);
-		return probe();
+		return bad_input_probe();
 	}
 	tcp = !strcmp(argv[1], "tcp");
 	if (!tcp && strcmp(argv[1], "udp"))
