@@ -161,36 +161,39 @@ static void mapdebug_unchecked_use(struct kunit *test)
 	expect_counters(test, c0, counters(m));
 }
 
-static void mapdebug_wrong_size(struct kunit *test)
-{
-	struct map_ctx *m = test->priv;
-	struct dmaeng_map_counters c0 = counters(m);
-	dma_addr_t a = map_checked(test, m, 0, 512, DMA_TO_DEVICE);
+/* An unmap that does not match its mapping: counted, then mended. */
+struct wrong_unmap {
+	const char *desc;
+	size_t size;
+	enum dma_data_direction dir;
+	bool as_page;
+};
 
-	/* Counted, and unmapped with the size that was mapped. */
-	dmaeng_unmap_single(m->chan, a, 256, DMA_TO_DEVICE);
-	c0.unmap_errors += 1;
-	expect_counters(test, c0, counters(m));
+static const struct wrong_unmap wrong_unmaps[] = {
+	{ "wrong size", 256, DMA_TO_DEVICE, false },
+	{ "wrong direction", 512, DMA_FROM_DEVICE, false },
+	{ "wrong kind", 512, DMA_TO_DEVICE, true },
+};
+
+static void wrong_unmap_desc(const struct wrong_unmap *w, char *desc)
+{
+	strscpy(desc, w->desc, KUNIT_PARAM_DESC_SIZE);
 }
 
-static void mapdebug_wrong_direction(struct kunit *test)
+KUNIT_ARRAY_PARAM(wrong_unmap, wrong_unmaps, wrong_unmap_desc);
+
+static void mapdebug_wrong_unmap(struct kunit *test)
 {
+	const struct wrong_unmap *w = test->param_value;
 	struct map_ctx *m = test->priv;
 	struct dmaeng_map_counters c0 = counters(m);
 	dma_addr_t a = map_checked(test, m, 0, 512, DMA_TO_DEVICE);
 
-	dmaeng_unmap_single(m->chan, a, 512, DMA_FROM_DEVICE);
-	c0.unmap_errors += 1;
-	expect_counters(test, c0, counters(m));
-}
-
-static void mapdebug_wrong_kind(struct kunit *test)
-{
-	struct map_ctx *m = test->priv;
-	struct dmaeng_map_counters c0 = counters(m);
-	dma_addr_t a = map_checked(test, m, 0, 512, DMA_TO_DEVICE);
-
-	dmaeng_unmap_page(m->chan, a, 512, DMA_TO_DEVICE);
+	/* The single mapping of 512 bytes to the device, unmapped wrongly. */
+	if (w->as_page)
+		dmaeng_unmap_page(m->chan, a, w->size, w->dir);
+	else
+		dmaeng_unmap_single(m->chan, a, w->size, w->dir);
 	c0.unmap_errors += 1;
 	expect_counters(test, c0, counters(m));
 }
@@ -397,9 +400,7 @@ static struct kunit_case dmaeng_mapdebug_cases[] = {
 	KUNIT_CASE(mapdebug_sg),
 	KUNIT_CASE(mapdebug_unchecked),
 	KUNIT_CASE(mapdebug_unchecked_use),
-	KUNIT_CASE(mapdebug_wrong_size),
-	KUNIT_CASE(mapdebug_wrong_direction),
-	KUNIT_CASE(mapdebug_wrong_kind),
+	KUNIT_CASE_PARAM(mapdebug_wrong_unmap, wrong_unmap_gen_params),
 	KUNIT_CASE(mapdebug_double_unmap),
 	KUNIT_CASE(mapdebug_unknown_address),
 	KUNIT_CASE(mapdebug_leaks),
