@@ -9,6 +9,7 @@
 #   make demo            the in_use / rmmod / disable-dma story in a guest
 #   make shell           the same guest with an interactive shell
 #   make check-selftest  proves the harness reports planted failures
+#   make soak            the long soak (SOAK_ROUNDS=1000 rounds) in one boot
 #   make bench           benchmark figures (build/bench/results.md)
 #   make docs            Documentation/ as HTML in build/docs/ (Sphinx)
 #   make install         modules_install to extra/ and depmod (KDIR)
@@ -44,6 +45,10 @@ check:
 check-selftest:
 	tools/check.sh selftest
 
+# The long soak: SOAK_ROUNDS rounds (default 1000) in one boot.
+soak:
+	tools/check.sh soak
+
 demo:
 	tools/check.sh demo
 
@@ -56,4 +61,4 @@ bench:
 docs:
 	tools/docs.sh
 
-.PHONY: all modules clean install uninstall check check-selftest demo shell bench docs
+.PHONY: all modules clean install uninstall check check-selftest soak demo shell bench docs

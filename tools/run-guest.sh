@@ -1,13 +1,14 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# run-guest.sh [-t SECONDS] [-a "CMDLINE ARGS"] [-i|-v] -p PLAN -o OUTDIR INITRAMFS
+# run-guest.sh [-t SECONDS] [-a "CMDLINE ARGS"] [-q "QEMU ARGS"] [-i|-v]
+#              -p PLAN -o OUTDIR INITRAMFS
 #
 # Boot the cached test kernel under QEMU TCG (never KVM here) with two
 # vCPUs and the given initramfs.  The guest's /init runs PLAN.  OUTDIR gets
 # console.log (ttyS0, the whole console) and results.ktap (ttyS1, what the
 # guest reported).  -v also shows the console live; -i gives an interactive
-# console instead.
+# console instead.  -q adds QEMU options (make bench: -icount).
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -17,10 +18,12 @@ interactive=0
 verbose=0
 plan=
 out=
-while getopts "t:a:ivp:o:" opt; do
+qextra=
+while getopts "t:a:q:ivp:o:" opt; do
 	case $opt in
 	t) timeout=$OPTARG ;;
 	a) append=$OPTARG ;;
+	q) qextra=$OPTARG ;;
 	i) interactive=1 ;;
 	v) verbose=1 ;;
 	p) plan=$OPTARG ;;
@@ -32,7 +35,7 @@ shift $((OPTIND - 1))
 initramfs=$1
 kernel=$top/build/kernel/obj/arch/x86/boot/bzImage
 [ -n "$plan" ] && [ -n "$out" ] && [ -f "$initramfs" ] && [ -f "$kernel" ] || {
-	echo "usage: run-guest.sh [-t S] [-a ARGS] [-i] -p PLAN -o OUTDIR INITRAMFS" >&2
+	echo "usage: run-guest.sh [-t S] [-a ARGS] [-q QEMU-ARGS] [-i|-v] -p PLAN -o OUTDIR INITRAMFS" >&2
 	exit 2
 }
 mkdir -p "$out"
@@ -46,6 +49,8 @@ numa=(-object memory-backend-ram,id=mem0,size=512M
       -numa node,nodeid=1,cpus=1,memdev=mem1)
 qemu=(qemu-system-x86_64 -accel tcg -cpu max -smp 2,sockets=2,cores=1,threads=1 -m 1G "${numa[@]}" -no-reboot
       -kernel "$kernel" -initrd "$initramfs" -append "$cmdline")
+# shellcheck disable=SC2206
+[ -n "$qextra" ] && qemu+=($qextra)
 
 if [ $interactive = 1 ]; then
 	exec "${qemu[@]}" -nographic -serial mon:stdio -serial null

@@ -4,7 +4,7 @@
 # every KUnit module, every scenario, then the health checks.
 . /dmaeng/guest/lib.sh
 
-# dmaeng.plan=check|selftest, dmaeng.boot=N (this boot's number),
+# dmaeng.plan=check|selftest|soak, dmaeng.boot=N (this boot's number),
 # dmaeng.kunit=1 (run the KUnit modules), dmaeng.scenarios=a,b (names in
 # /dmaeng/guest/scenarios/ to run, without .sh).
 arg() { sed -n "s/.*dmaeng\.$1=\([^ ]*\).*/\1/p" /proc/cmdline; }
