@@ -356,6 +356,8 @@ void nc_dma_window(struct nc_window *win)
 		dmaeng_issue_pending(d->chan);
 		if (!atomic_dec_and_test(&d->inflight))
 			wait_for_completion(&d->done);
+		/* Unmap before the phase ends: then the channel may go. */
+		nc_unmap_dst(d);
 		nc_end_dma(true);
 
 		list_for_each_entry_safe(x, xtmp, &d->xfers, node) {
@@ -365,7 +367,6 @@ void nc_dma_window(struct nc_window *win)
 			}
 			kfree(x);
 		}
-		nc_unmap_dst(d);
 		kfree(d);
 	}
 

@@ -21,7 +21,8 @@
  * nc_disable_dma, nc_idle_released).  A receive holds it for reading around
  * each DMA phase only (nc_begin_dma .. nc_end_dma), never while waiting for
  * data; changing the state takes it for writing, so unregistering waits for
- * the copies in flight and never pulls a channel from under one.
+ * the copies in flight and their mappings, and never pulls a channel from
+ * under one.
  * Order: nc_rwsem -> dmaeng's lock; socket lock and nc_rwsem are never
  * held together.
  */
@@ -181,7 +182,8 @@ struct dmaeng_chan *nc_begin_dma(void)
 }
 
 /**
- * nc_end_dma() - end a DMA phase; every copy of it has completed
+ * nc_end_dma() - end a DMA phase; every copy of it has completed and
+ *	every mapping made on its channel is gone
  * @used: a channel was used
  */
 void nc_end_dma(bool used)
