@@ -306,8 +306,9 @@ static void dmaeng_count_not_checked(struct dmaeng_map_dev *md,
 {
 	atomic64_inc(&md->not_checked);
 	atomic64_inc(&total_not_checked);
-	dmaeng_map_warn(md, "%s %s mapping %pad+%zu without dmaeng_mapping_error(), mapped at %pS, %s at %pS\n",
-			how, dmaeng_kind_names[e->kind], &e->addr, e->size,
+	dmaeng_map_warn(md, "%s %s mapping %p+%zu without dmaeng_mapping_error(), mapped at %pS, %s at %pS\n",
+			how, dmaeng_kind_names[e->kind],
+			dmaeng_addr_hashed(e->addr), e->size,
 			(void *)e->caller, how, (void *)caller);
 }
 
@@ -351,8 +352,8 @@ static bool dmaeng_untrack(struct dmaeng_chan *chan, dma_addr_t addr,
 			goto out;
 		}
 		dmaeng_count_unmap_error(md);
-		dmaeng_map_warn(md, "unmap of unknown address %pad (never mapped, or unmapped twice) at %pS\n",
-				&addr, (void *)caller);
+		dmaeng_map_warn(md, "unmap of unknown address %p (never mapped, or unmapped twice) at %pS\n",
+				dmaeng_addr_hashed(addr), (void *)caller);
 		ok = false;
 		goto out;
 	}
@@ -360,8 +361,9 @@ static bool dmaeng_untrack(struct dmaeng_chan *chan, dma_addr_t addr,
 	atomic_dec(&md->outstanding);
 	if (found->size != *size || found->dir != *dir || found->kind != *kind) {
 		dmaeng_count_unmap_error(md);
-		dmaeng_map_warn(md, "%s mapping %pad+%zu %s unmapped as %s +%zu %s at %pS (mapped at %pS)\n",
-				dmaeng_kind_names[found->kind], &addr,
+		dmaeng_map_warn(md, "%s mapping %p+%zu %s unmapped as %s +%zu %s at %pS (mapped at %pS)\n",
+				dmaeng_kind_names[found->kind],
+				dmaeng_addr_hashed(addr),
 				found->size, dmaeng_dir_name(found->dir),
 				dmaeng_kind_names[*kind], *size,
 				dmaeng_dir_name(*dir), (void *)caller,
@@ -588,9 +590,9 @@ static void dmaeng_map_report(const char *when,
 			atomic64_inc(&e->md->leaks);
 			atomic64_inc(&total_leaks);
 			if (n++ < DMAENG_LEAK_REPORTS)
-				dmaeng_map_warn(e->md, "%s with a live %s mapping %pad+%zu %s on chan%d of %s, mapped at %pS\n",
+				dmaeng_map_warn(e->md, "%s with a live %s mapping %p+%zu %s on chan%d of %s, mapped at %pS\n",
 						when, dmaeng_kind_names[e->kind],
-						&e->addr, e->size,
+						dmaeng_addr_hashed(e->addr), e->size,
 						dmaeng_dir_name(e->dir), e->chan_id,
 						e->owner ? e->owner->name ?: "?" :
 							   "no client",

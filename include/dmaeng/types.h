@@ -140,4 +140,20 @@ struct dmaeng_tx {
 	struct dmaeng_unmap_data *unmap;
 };
 
+/**
+ * dmaeng_addr_hashed() - a DMA address for a log line
+ * @addr: the address
+ *
+ * Under dma-direct a DMA address is a physical address: dmaeng and its
+ * providers print them with %p through this helper, so the kernel hashes
+ * them like pointers (booting with no_hash_pointers shows them in clear).
+ * The same address always hashes the same within a boot.
+ *
+ * Return: @addr as a pointer, for %p only.
+ */
+static inline const void *dmaeng_addr_hashed(dma_addr_t addr)
+{
+	return (const void *)(uintptr_t)addr;
+}
+
 #endif /* _DMAENG_TYPES_H */

@@ -25,7 +25,9 @@ t_run "load dmaeng_test" modload dmaeng_test
 # Sample the pool while copies run: transient pools come and go.
 (peak=0; while [ -d /sys/module/dmaeng_test ]; do
 	t=$(cat $st/io_tlb_transient_nslabs); [ "$t" -gt "$peak" ] && peak=$t
-	echo $peak > /tmp/transient_peak; usleep 20000; done) &
+	# (renamed into place: a reader never sees it half written)
+	echo $peak > /tmp/transient_peak.new
+	mv /tmp/transient_peak.new /tmp/transient_peak; usleep 20000; done) &
 sampler=$!
 t_run "run: 2 channels x 4 threads x 100 copies up to 1 MiB, 4 in flight each" \
 	dt_run threads_per_chan=4 iterations=100 batch=4 max_size=1048576

@@ -84,6 +84,18 @@ t_eq "every bad ioctl answered with its errno, the stream intact" "$probe" 0
 t_run "the probe tried every case ($(grep -c '^ok' /tmp/probe.out) answered)" \
 	grep -q 'answered as expected' /tmp/probe.out
 
+echo "-- no kernel address in the clear in any dmaeng file"
+find -L /sys/class/dmaeng -maxdepth 2 -type f > /tmp/files 2>/dev/null
+find /sys/kernel/debug/dmaeng /sys/kernel/debug/dmaeng_test \
+     /sys/kernel/debug/dmaeng_netcopy /proc/sys/dmaeng /sys/module/dmaeng_*/parameters \
+     -type f >> /tmp/files 2>/dev/null
+nfiles=$(grep -cv /uevent /tmp/files)
+t_run "dmaeng has files to read ($nfiles)" test "$nfiles" -gt 40
+raw=$(grep -v /uevent /tmp/files | while read -r f; do
+	cat "$f" 2>/dev/null | grep -E 'ffff[0-9a-f]{12}|0x[0-9a-f]{8,}' | sed "s|^|$f: |"
+done)
+t_eq "none of them shows an address" "$raw" ""
+
 echo "-- an unprivileged user changes nothing"
 t_run "nobody can read in_use" as_nobody "cat /sys/class/dmaeng/dma0chan0/in_use"
 for f in $nc/disable_dma $nc/copybreak $nc/idle_release_ms \

@@ -207,12 +207,16 @@ while [ $round -lt "$rounds" ]; do
 	if [ $round = $((rounds / 3 + 1)) ]; then
 		printf 100000000 > $fs/times
 		touch $S/failslab
+		# (the host sets aside the kernel's allocation-failure
+		# reports between these two lines)
+		echo "dmaeng: fault injection on"
 		echo "soak: round $round: failslab armed (3%)"
 	elif [ $round = $((2 * rounds / 3 + 1)) ]; then
 		rm -f $S/failslab
 		injected=$((100000000 - $(cat $fs/times)))
 		printf 0 > $fs/times
 		echo "soak: round $round: failslab off, $injected faults injected"
+		echo "dmaeng: fault injection off"
 	fi
 
 	# Hot-unplug under the clients, then bind again.  Every other round
