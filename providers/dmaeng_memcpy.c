@@ -24,10 +24,8 @@
  */
 
 #include <linux/delay.h>
-#include <linux/dma-direct.h>
 #include <linux/dma-map-ops.h>
 #include <linux/dma-mapping.h>
-#include <linux/highmem.h>
 #include <linux/iommu.h>
 #include <linux/mempool.h>
 #include <linux/module.h>
@@ -35,6 +33,7 @@
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 #include <dmaeng/provider.h>
+#include "dmaeng_swcopy.h"
 
 #define MC_NAME			"dmaeng_memcpy"
 #define MC_MAX_CHANNELS		64
@@ -138,37 +137,10 @@ static struct mc_desc *to_desc(struct dmaeng_tx *tx)
 	return container_of(tx, struct mc_desc, tx);
 }
 
-/* Copy between two physical ranges, page by page. */
-static void mc_copy_phys(phys_addr_t dst, phys_addr_t src, size_t len)
-{
-	size_t doff, soff, n;
-	void *d, *s;
-
-	while (len) {
-		doff = offset_in_page(dst);
-		soff = offset_in_page(src);
-		n = min3(len, PAGE_SIZE - doff, PAGE_SIZE - soff);
-		d = kmap_local_page(pfn_to_page(PHYS_PFN(dst)));
-		s = kmap_local_page(pfn_to_page(PHYS_PFN(src)));
-		memcpy(d + doff, s + soff, n);
-		kunmap_local(s);
-		kunmap_local(d);
-		dst += n;
-		src += n;
-		len -= n;
-	}
-}
-
-static bool mc_range_valid(phys_addr_t start, size_t len)
-{
-	return pfn_valid(PHYS_PFN(start)) && pfn_valid(PHYS_PFN(start + len - 1));
-}
-
 /* Run one descriptor the way the device would see it. */
 static enum dmaeng_result mc_run(struct mc_chan *mc, struct mc_desc *d)
 {
 	struct device *dev = mc->mdev->ddev.dev;
-	phys_addr_t dst, src;
 	unsigned int every = READ_ONCE(error_every);
 	unsigned int delay = READ_ONCE(delay_us);
 
@@ -180,14 +152,12 @@ static enum dmaeng_result mc_run(struct mc_chan *mc, struct mc_desc *d)
 	if (every && mc->seq % every == 0)
 		return DMAENG_RESULT_ERROR;
 
-	dst = dma_to_phys(dev, d->dst);
-	src = dma_to_phys(dev, d->src);
-	if (!mc_range_valid(dst, d->tx.len) || !mc_range_valid(src, d->tx.len)) {
-		dev_err_ratelimited(dev, "%s: bad DMA address %pad or %pad\n",
-				    mc->chan.name, &d->dst, &d->src);
+	if (!dmaeng_swcopy(dev, d->dst, d->src, d->tx.len)) {
+		dev_err_ratelimited(dev, "%s: bad DMA address %p or %p\n", mc->chan.name,
+				    dmaeng_addr_hashed(d->dst),
+				    dmaeng_addr_hashed(d->src));
 		return DMAENG_RESULT_ERROR;
 	}
-	mc_copy_phys(dst, src, d->tx.len);
 	return DMAENG_RESULT_OK;
 }
 
