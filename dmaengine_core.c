@@ -41,12 +41,12 @@
  *
  * Lockless paths: dmaeng_find_channel() reads this CPU's table slot, an
  * RCU-published pointer, with no read-side section (the caller's reference
- * keeps the channel alive).  dmaeng_submit() and dmaeng_issue_pending() test chan->dead inside an
- * RCU read-side section; unregistration sets dead, waits synchronize_rcu()
- * and only then terminates the channel, so nothing is queued on a channel
- * after it was terminated.  Completion (dmaeng_tx_complete()) takes no
- * dmaeng lock: the provider calls it in cookie order, one at a time, for
- * each channel.
+ * keeps the channel alive).  dmaeng_submit() and dmaeng_issue_pending()
+ * test chan->dead inside an RCU read-side section; unregistration sets
+ * dead, waits synchronize_rcu() and only then terminates the channel, so
+ * nothing is queued on a channel after it was terminated.  Completion
+ * (dmaeng_tx_complete()) takes no dmaeng lock: the provider calls it in
+ * cookie order, one at a time, for each channel.
  */
 
 #include <linux/cpu.h>

@@ -153,8 +153,8 @@ static enum dmaeng_result mc_run(struct mc_chan *mc, struct mc_desc *d)
 		return DMAENG_RESULT_ERROR;
 
 	if (!dmaeng_swcopy(dev, d->dst, d->src, d->tx.len)) {
-		dev_err_ratelimited(dev, "%s: bad DMA address %p or %p\n", mc->chan.name,
-				    dmaeng_addr_hashed(d->dst),
+		dev_err_ratelimited(dev, "%s: bad DMA address %p or %p\n",
+				    mc->chan.name, dmaeng_addr_hashed(d->dst),
 				    dmaeng_addr_hashed(d->src));
 		return DMAENG_RESULT_ERROR;
 	}
