@@ -7,9 +7,9 @@
 #
 # One round of the conductor: the provider's device is unbound and bound
 # again under its clients (hot-unplug), then left to them for 0.7 s; every
-# 4th round the provider module
-# is unloaded (refused while dmaeng_test holds it, then with disable_dma set
-# and the test client paused) and loaded again with another channel count.
+# 4th round the provider module is unloaded (refused while dmaeng_test
+# holds it, then with disable_dma set and the test client paused) and
+# loaded again with another channel count.
 # Meanwhile, each in a loop of its own until the rounds are done:
 #   dt   dmaeng_test loaded, run (verifying every byte) and unloaded, every
 #        third time with a private channel instead of as a public client
