@@ -167,9 +167,8 @@ mapfile -t boot_args < <(echo default; printf '%s\n' "${!group[@]}" | grep -vx d
 kunit=1
 limit=1500
 if [ "$mode" = soak ]; then
-	group=([default]=60-soak)
 	boot_args=("default dmaeng.soak_rounds=${SOAK_ROUNDS:-1000}")
-	group[${boot_args[0]}]=60-soak
+	group=(["${boot_args[0]}"]=60-soak)
 	kunit=0
 	limit=${SOAK_TIMEOUT:-7200}
 fi

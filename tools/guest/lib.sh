@@ -126,15 +126,16 @@ dt_run() {
 	return $_rc
 }
 
-# dt_sum KEY: KEY summed over the channels of the last run, where KEY is
-# copies or failures ("N copies,") or any key=value field.
+# dt_sum KEY [FILE]: KEY summed over the channels of the last run (or
+# over the per-channel lines of FILE), where KEY is copies or failures
+# ("N copies,") or any key=value field.
 dt_sum() {
 	awk -v k="$1" '/^total:/ { next }
 		{ for (i = 1; i <= NF; i++) {
 			if ($(i + 1) == k ",") s += $i
 			if (index($i, k "=") == 1) s += substr($i, length(k) + 2)
 		} }
-		END { print s + 0 }' $DT/results
+		END { print s + 0 }' "${2:-$DT/results}"
 }
 
 # dt_balanced: on every channel, submitted = completed + errors
@@ -144,6 +145,9 @@ dt_balanced() {
 		  if (v["submitted"] != v["completed"] + v["errors"]) bad++ }
 		END { exit bad > 0 }' $DT/results
 }
+
+# ncstat KEY: a counter of dmaeng_netcopy's debugfs stats
+ncstat() { awk -v k="$1" '$1 == k { print $2 }' /sys/kernel/debug/dmaeng_netcopy/stats; }
 
 # sysfs counter of a channel: chan_stat dma0chan0 memcpy_count
 chan_stat() { cat "/sys/class/dmaeng/$1/$2"; }

@@ -31,12 +31,13 @@ drv=/sys/bus/platform/drivers/dmaeng_memcpy
 cpu1=/sys/devices/system/cpu/cpu1/online
 rm -rf $S
 mkdir -p $S
+: > $S/dt.results
+: > $S/nc.results
 
 running() { [ ! -e $S/stop ]; }
 bad() { echo "$*" >> $S/bad; echo "soak: PROBLEM: $*" > /dev/console; }
 count() { echo >> "$S/$1"; }	# count NAME: one more NAME event
 total() { if [ -f "$S/$1" ]; then wc -l < "$S/$1"; else echo 0; fi; }
-ncstat() { awk -v k="$1" '$1 == k { print $2 }' $st; }
 # faulty CMD...: run CMD with failslab aimed at it while failslab is armed
 faulty() {
 	if [ -e $S/failslab ]; then
@@ -149,34 +150,44 @@ rd_worker() {
 	done
 }
 
-# provider_load CHANNELS: load dmaeng_memcpy; while failslab is armed, up
-# to 5 tries under it first.  Each failure must leave nothing behind.
-provider_load() {
+# faults_then_plain NAME CHECK CMD...: while failslab is armed, up to 5
+# tries of CMD under it, each failure counted as NAME and followed by
+# CHECK; then, if none succeeded, CMD once without faults.
+faults_then_plain() {
+	_name=$1
+	_check=$2
+	shift 2
 	_i=0
 	while [ -e $S/failslab ] && [ $_i -lt 5 ]; do
-		faulty insmod $DMAENG_MODDIR/dmaeng_memcpy.ko channels="$1" \
-			2>/dev/null && { count reloads; return 0; }
-		count load_failed
-		grep -q '^dmaeng_memcpy ' /proc/modules && bad "a failed load left the module"
-		[ -e /sys/bus/platform/devices/dmaeng_memcpy ] && bad "a failed load left the device"
+		faulty "$@" 2>/dev/null && return 0
+		count "$_name"
+		$_check
 		_i=$((_i + 1))
 	done
-	if modload dmaeng_memcpy channels="$1"; then
+	"$@"
+}
+
+# A failed load must leave nothing behind.
+load_leftovers() {
+	grep -q '^dmaeng_memcpy ' /proc/modules && bad "a failed load left the module"
+	[ -e /sys/bus/platform/devices/dmaeng_memcpy ] && bad "a failed load left the device"
+	return 0
+}
+
+# provider_load CHANNELS: load dmaeng_memcpy (under failslab first, if armed)
+provider_load() {
+	if faults_then_plain load_failed load_leftovers \
+		insmod $DMAENG_MODDIR/dmaeng_memcpy.ko channels="$1"; then
 		count reloads
 	else
 		bad "dmaeng_memcpy channels=$1 does not load"
 	fi
 }
 
-# provider_bind: bind the device again, as provider_load
+# provider_bind: bind the device again (under failslab first, if armed)
 provider_bind() {
-	_i=0
-	while [ -e $S/failslab ] && [ $_i -lt 5 ]; do
-		faulty sh -c "echo dmaeng_memcpy > $drv/bind" 2>/dev/null && return 0
-		count bind_failed
-		_i=$((_i + 1))
-	done
-	echo dmaeng_memcpy > $drv/bind || bad "bind failed"
+	faults_then_plain bind_failed true \
+		sh -c "echo dmaeng_memcpy > $drv/bind" || bad "bind failed"
 }
 
 suite_begin dmaeng_soak
@@ -263,14 +274,9 @@ elapsed=$(( $(date +%s) - t0 ))
 printf 0 > $fs/probability
 
 echo "-- the figures"
-dt_tot() {	# dt_tot KEY: KEY summed over every run of the soak
-	awk -v k="$1" '{ for (i = 1; i <= NF; i++) {
-			if ($(i + 1) == k ",") s += $i
-			if (index($i, k "=") == 1) s += substr($i, length(k) + 2)
-		} } END { print s + 0 }' $S/dt.results 2>/dev/null || echo 0
-}
+dt_tot() { dt_sum "$1" $S/dt.results; }	# KEY over every run of the soak
 nc_tot() {	# nc_tot FIELD: bytes received (5) or bad bytes (14)
-	awk -v f="$1" '{ s += $f } END { print s + 0 }' $S/nc.results 2>/dev/null
+	awk -v f="$1" '{ s += $f } END { print s + 0 }' $S/nc.results
 }
 copies=$(dt_tot copies)
 dtbytes=$(dt_tot bytes)
