@@ -2,7 +2,20 @@
 /*
  * dmaeng channels: the class devices behind /sys/class/dmaeng/dma<D>chan<C>,
  * cookies, descriptor submission and completion, and per-channel counters.
- * The locking rules are written once, in dmaengine_core.c.
+ * The locking and lifetime rules are written once, in dmaengine_core.c.
+ *
+ * Failed cookies: while a channel has resources, chan->results is a ring
+ * of DMAENG_RESULTS_RING bits, one per cookie (cookie % DMAENG_RESULTS_RING),
+ * set when the cookie completed with an error or was aborted.  It is
+ * allocated with the resources (GFP_KERNEL, at the first reference), so
+ * neither submission nor completion allocates.  dmaeng_cookie_assign()
+ * clears the slot of the new cookie; if the slot still held a failure, the
+ * cookie DMAENG_RESULTS_RING before it is remembered in chan->aged_error.
+ * So the result of each of the last DMAENG_RESULTS_RING cookies is exact;
+ * an older cookie reports DMAENG_ERROR if a failure at or after it aged
+ * out of the ring (it may have failed), DMAENG_COMPLETE otherwise: a failed
+ * cookie never reads as complete.  At most DMAENG_RESULTS_RING cookies may
+ * be in flight on a channel (dmaeng_cookie_assign() refuses more).
  */
 
 #include <linux/device.h>
@@ -17,6 +30,32 @@
 #include "dmaengine_internal.h"
 
 #define DMAENG_MIN_COOKIE	1
+#define DMAENG_RESULTS_RING	BIT(16)	/* cookies whose result is exact */
+
+static unsigned long dmaeng_result_slot(s32 cookie)
+{
+	return (u32)cookie % DMAENG_RESULTS_RING;
+}
+
+/* How many cookies @older lies before @newer (both assigned; wraps). */
+static u32 dmaeng_cookie_age(s32 newer, s32 older)
+{
+	return newer >= older ? newer - older : S32_MAX - older + newer;
+}
+
+/* With the channel's resources: the results ring, cleared. */
+int dmaeng_chan_results_alloc(struct dmaeng_chan *chan)
+{
+	chan->results = bitmap_zalloc(DMAENG_RESULTS_RING, GFP_KERNEL);
+	chan->aged_error = 0;
+	return chan->results ? 0 : -ENOMEM;
+}
+
+void dmaeng_chan_results_free(struct dmaeng_chan *chan)
+{
+	bitmap_free(chan->results);
+	chan->results = NULL;
+}
 
 static struct dmaeng_chan_dev *to_chan_dev(struct device *dev)
 {
@@ -141,18 +180,22 @@ int dmaeng_chan_init(struct dmaeng_chan *chan)
 		return -ENOMEM;
 	chan->cookie = 0;
 	chan->completed_cookie = 0;
-	chan->error_cookie = 0;
+	chan->results = NULL;
+	chan->aged_error = 0;
 	chan->client_count = 0;
 	chan->table_count = 0;
 	chan->private_held = false;
 	chan->dead = false;
+	chan->stopped = false;
 	chan->resources = false;
+	atomic_set(&chan->preps, 0);
 	init_waitqueue_head(&chan->wq);
 	return 0;
 }
 
 void dmaeng_chan_destroy(struct dmaeng_chan *chan)
 {
+	dmaeng_chan_results_free(chan);
 	free_percpu(chan->stats);
 	chan->stats = NULL;
 }
@@ -213,6 +256,24 @@ struct device *dmaeng_chan_dma_device(struct dmaeng_chan *chan)
 EXPORT_SYMBOL_GPL(dmaeng_chan_dma_device);
 
 /**
+ * dmaeng_chan_has_cap() - whether a channel's device offers a capability
+ * @chan: the channel
+ * @cap: the capability
+ *
+ * A client that holds channels of devices with different capabilities
+ * (its mask is a minimum) asks before using one beyond its mask, e.g.
+ * DMAENG_INTERRUPT before preparing with DMAENG_PREP_INTERRUPT.
+ *
+ * Return: true if @chan's device offers @cap.
+ */
+bool dmaeng_chan_has_cap(struct dmaeng_chan *chan, enum dmaeng_cap cap)
+{
+	return (unsigned int)cap < DMAENG_CAP_COUNT &&
+	       dmaeng_cap_has(cap, &chan->device->cap_mask);
+}
+EXPORT_SYMBOL_GPL(dmaeng_chan_has_cap);
+
+/**
  * dmaeng_chan_name() - the channel's name
  * @chan: the channel
  *
@@ -229,16 +290,30 @@ EXPORT_SYMBOL_GPL(dmaeng_chan_name);
  * @tx: the descriptor being queued
  *
  * For providers, in ->tx_submit, under the lock that orders the channel's
- * queue.  Cookies are positive and wrap around.
+ * queue; queue @tx only if this succeeds.  Cookies are positive and wrap
+ * around.  Never allocates.
  *
- * Return: the cookie.
+ * Return: the cookie, or -EBUSY (no cookie assigned, the channel
+ * unchanged) when 65536 cookies are already in flight on the channel:
+ * ->tx_submit returns it.
  */
 s32 dmaeng_cookie_assign(struct dmaeng_tx *tx)
 {
 	struct dmaeng_chan *chan = tx->chan;
-	s32 cookie;
+	s32 cookie, old;
 
 	cookie = chan->cookie == S32_MAX ? DMAENG_MIN_COOKIE : chan->cookie + 1;
+	/* Pairs with dmaeng_tx_complete(): that cookie's slot is done. */
+	if (dmaeng_cookie_age(cookie, smp_load_acquire(&chan->completed_cookie)) >
+	    DMAENG_RESULTS_RING)
+		return -EBUSY;
+	/* The slot's previous cookie leaves the ring: keep a failure. */
+	if (test_and_clear_bit(dmaeng_result_slot(cookie), chan->results)) {
+		old = cookie > (s32)DMAENG_RESULTS_RING ?
+		      cookie - DMAENG_RESULTS_RING :
+		      cookie + (S32_MAX - DMAENG_RESULTS_RING);
+		WRITE_ONCE(chan->aged_error, old);
+	}
 	WRITE_ONCE(chan->cookie, cookie);
 	tx->cookie = cookie;
 	return cookie;
@@ -251,14 +326,17 @@ EXPORT_SYMBOL_GPL(dmaeng_cookie_assign);
  * @cookie: a cookie returned by dmaeng_submit()
  *
  * Return: DMAENG_IN_PROGRESS while @cookie lies after the last completed
- * cookie, DMAENG_ERROR if it is the most recent cookie completed with an
- * error or aborted (or not a valid cookie), DMAENG_COMPLETE otherwise.
+ * cookie, DMAENG_ERROR if it completed with an error or was aborted (or is
+ * not a valid cookie; or, for a cookie more than 65536 cookies old, if a
+ * failure at or after it is no longer told apart), DMAENG_COMPLETE
+ * otherwise.
  */
 enum dmaeng_status dmaeng_cookie_status(struct dmaeng_chan *chan, s32 cookie)
 {
-	/* Pairs with dmaeng_tx_complete(): error_cookie is read after. */
+	/* Pairs with dmaeng_tx_complete(): its result bit is read after. */
 	s32 done = smp_load_acquire(&chan->completed_cookie);
 	s32 used = READ_ONCE(chan->cookie);
+	s32 aged;
 	bool complete;
 
 	if (cookie < DMAENG_MIN_COOKIE)
@@ -270,8 +348,16 @@ enum dmaeng_status dmaeng_cookie_status(struct dmaeng_chan *chan, s32 cookie)
 		complete = cookie <= done && cookie > used;
 	if (!complete)
 		return DMAENG_IN_PROGRESS;
-	return cookie == READ_ONCE(chan->error_cookie) ? DMAENG_ERROR :
-							 DMAENG_COMPLETE;
+	if (!chan->results)
+		return DMAENG_COMPLETE;
+	if (dmaeng_cookie_age(used, cookie) < DMAENG_RESULTS_RING)
+		return test_bit(dmaeng_result_slot(cookie), chan->results) ?
+		       DMAENG_ERROR : DMAENG_COMPLETE;
+	/* Out of the ring: failed, unless no failure at or after it left. */
+	aged = READ_ONCE(chan->aged_error);
+	return aged && dmaeng_cookie_age(used, cookie) >=
+		       dmaeng_cookie_age(used, aged) ?
+	       DMAENG_ERROR : DMAENG_COMPLETE;
 }
 EXPORT_SYMBOL_GPL(dmaeng_cookie_status);
 
@@ -281,9 +367,10 @@ EXPORT_SYMBOL_GPL(dmaeng_cookie_status);
  * @result: how it ended
  *
  * For providers, in cookie order and one at a time per channel.  Updates
- * the channel's counters (successful copies only), marks the cookie
- * complete, runs the callback and wakes dmaeng_sync_wait().  The provider
- * frees @tx afterwards.
+ * the channel's counters (successful copies only), records a failed or
+ * aborted cookie, marks the cookie complete, runs the callback (for a
+ * descriptor prepared with DMAENG_PREP_INTERRUPT) and wakes
+ * dmaeng_sync_wait().  The provider frees @tx afterwards.
  */
 void dmaeng_tx_complete(struct dmaeng_tx *tx, enum dmaeng_result result)
 {
@@ -292,17 +379,17 @@ void dmaeng_tx_complete(struct dmaeng_tx *tx, enum dmaeng_result result)
 	if (result == DMAENG_RESULT_OK) {
 		this_cpu_inc(chan->stats->memcpy_count);
 		this_cpu_add(chan->stats->bytes_transferred, tx->len);
-	} else {
-		WRITE_ONCE(chan->error_cookie, tx->cookie);
 	}
-	/* Counters and error_cookie before the cookie reads as complete. */
+	if (result != DMAENG_RESULT_OK)
+		set_bit(dmaeng_result_slot(tx->cookie), chan->results);
+	/* Counters and the result bit before the cookie reads as complete. */
 	smp_store_release(&chan->completed_cookie, tx->cookie);
 	/* The client sees its buffers unmapped when its callback runs. */
 	if (tx->unmap) {
 		dmaeng_unmap_put(tx->unmap);
 		tx->unmap = NULL;
 	}
-	if (tx->callback)
+	if (tx->callback && (tx->flags & DMAENG_PREP_INTERRUPT))
 		tx->callback(tx->callback_param, result);
 	if (wq_has_sleeper(&chan->wq))
 		wake_up_all(&chan->wq);
@@ -315,30 +402,49 @@ EXPORT_SYMBOL_GPL(dmaeng_tx_complete);
  * @dst: destination DMA address, mapped for dmaeng_chan_dma_device()
  * @src: source DMA address, mapped likewise
  * @len: bytes, not 0
- * @flags: DMAENG_PREP_INTERRUPT, DMAENG_PREP_NOWAIT
+ * @flags: DMAENG_PREP_INTERRUPT (the device must offer DMAENG_INTERRUPT),
+ *	DMAENG_PREP_NOWAIT
  *
- * Sleeps for memory unless DMAENG_PREP_NOWAIT.  Set the callback, then
- * dmaeng_submit().
+ * Sleeps for memory unless DMAENG_PREP_NOWAIT.  Set the callback (with
+ * DMAENG_PREP_INTERRUPT only), then dmaeng_submit().  A hot-unplug racing
+ * it is waited for by dmaeng_device_unregister().
  *
  * Return: the descriptor, or NULL (no memory with DMAENG_PREP_NOWAIT, a
- * dead channel, a device without DMAENG_MEMCPY, bad arguments): the caller
+ * dead channel, a device without DMAENG_MEMCPY, or without
+ * DMAENG_INTERRUPT for DMAENG_PREP_INTERRUPT, bad arguments): the caller
  * falls back to a CPU copy.
  */
 struct dmaeng_tx *dmaeng_prep_memcpy(struct dmaeng_chan *chan, dma_addr_t dst,
 				     dma_addr_t src, size_t len,
 				     unsigned long flags)
 {
-	struct dmaeng_tx *tx;
+	const struct dmaeng_cap_mask *caps;
+	struct dmaeng_tx *tx = NULL;
 
-	if (!chan || !len || READ_ONCE(chan->dead) ||
-	    (flags & ~(DMAENG_PREP_INTERRUPT | DMAENG_PREP_NOWAIT)) ||
-	    !dmaeng_cap_has(DMAENG_MEMCPY, &chan->device->cap_mask))
+	if (!chan || !len ||
+	    (flags & ~(DMAENG_PREP_INTERRUPT | DMAENG_PREP_NOWAIT)))
+		return NULL;
+	caps = &chan->device->cap_mask;
+	if (!dmaeng_cap_has(DMAENG_MEMCPY, caps) ||
+	    ((flags & DMAENG_PREP_INTERRUPT) &&
+	     !dmaeng_cap_has(DMAENG_INTERRUPT, caps)))
 		return NULL;
 	if (!(flags & DMAENG_PREP_NOWAIT))
 		might_sleep();
-	dmaeng_map_note_use(chan, src);
-	dmaeng_map_note_use(chan, dst);
-	tx = chan->device->ops->prep_memcpy(chan, dst, src, len, flags);
+	/*
+	 * The prep gate: counted in before dead is read, so that
+	 * dmaeng_device_unregister(), which sets dead before it reads the
+	 * count, either sees this prep and waits for it, or is seen here.
+	 */
+	atomic_inc(&chan->preps);
+	smp_mb__after_atomic();	/* count before dead; pairs with unregister */
+	if (!READ_ONCE(chan->dead)) {
+		dmaeng_map_note_use(chan, src);
+		dmaeng_map_note_use(chan, dst);
+		tx = chan->device->ops->prep_memcpy(chan, dst, src, len, flags);
+	}
+	if (atomic_dec_and_test(&chan->preps) && READ_ONCE(chan->dead))
+		wake_up_all(&chan->wq);
 	if (!tx)
 		return NULL;
 	tx->chan = chan;
@@ -356,22 +462,27 @@ EXPORT_SYMBOL_GPL(dmaeng_prep_memcpy);
  * dmaeng_submit() - queue a prepared descriptor
  * @tx: from dmaeng_prep_memcpy(), callback set
  *
- * Does not start it: see dmaeng_issue_pending().  Does not sleep.
+ * Does not start it: see dmaeng_issue_pending().  Does not sleep.  Whatever
+ * it returns, the caller must not touch @tx again: on failure dmaeng frees
+ * it (the provider's tx_free), releases its unmap-data, and no callback
+ * runs.
  *
- * Return: the descriptor's cookie, or -ENODEV if the channel's device was
- * unregistered (the descriptor is freed, its unmap-data released, and no
- * callback runs).
+ * Return: the descriptor's cookie; -EINVAL if it has a callback but was
+ * prepared without DMAENG_PREP_INTERRUPT; -ENODEV if the channel's device
+ * was unregistered; -EBUSY if 65536 cookies are in flight on the channel.
  */
 s32 dmaeng_submit(struct dmaeng_tx *tx)
 {
-	s32 cookie;
+	s32 cookie = -EINVAL;
 
-	rcu_read_lock();
-	if (READ_ONCE(tx->chan->dead))
-		cookie = -ENODEV;
-	else
-		cookie = tx->tx_submit(tx);
-	rcu_read_unlock();
+	if (!tx->callback || (tx->flags & DMAENG_PREP_INTERRUPT)) {
+		rcu_read_lock();
+		if (READ_ONCE(tx->chan->dead))
+			cookie = -ENODEV;
+		else
+			cookie = tx->tx_submit(tx);
+		rcu_read_unlock();
+	}
 	if (cookie < 0) {
 		dmaeng_unmap_put(tx->unmap);
 		tx->unmap = NULL;
@@ -401,13 +512,23 @@ EXPORT_SYMBOL_GPL(dmaeng_issue_pending);
  * @chan: its channel
  * @cookie: from dmaeng_submit()
  *
- * Return: see dmaeng_cookie_status().
+ * Does not sleep.
+ *
+ * Return: see dmaeng_cookie_status(): DMAENG_ERROR for every cookie that
+ * failed or was aborted, whatever completed after it.
  */
 enum dmaeng_status dmaeng_tx_status(struct dmaeng_chan *chan, s32 cookie)
 {
-	if (chan->device->ops->tx_status)
-		return chan->device->ops->tx_status(chan, cookie);
-	return dmaeng_cookie_status(chan, cookie);
+	enum dmaeng_status status;
+
+	/* A dead channel's provider may be gone: the core's own record. */
+	rcu_read_lock();
+	if (chan->device->ops->tx_status && !READ_ONCE(chan->dead))
+		status = chan->device->ops->tx_status(chan, cookie);
+	else
+		status = dmaeng_cookie_status(chan, cookie);
+	rcu_read_unlock();
+	return status;
 }
 EXPORT_SYMBOL_GPL(dmaeng_tx_status);
 

@@ -1,52 +1,88 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * dmaeng core: the registry of DMA devices and channels, public clients,
- * module-level reference counting, private channels and the per-CPU channel
- * table.
+ * module-level reference counting, private channels and the per-client,
+ * per-CPU channel tables.
  *
  * References
  * ==========
  * A channel reference (dmaeng_chan_get) is one module reference on the
  * provider, one count in the channel's client_count and one kref on the
  * device.  The first reference allocates the channel's resources, the last
- * frees them.  A public client takes one reference on every public channel
- * whose device offers all of its capabilities, records each in its holds
- * list, and drops exactly those when it unregisters; a device registered
- * later gets references on behalf of the clients already waiting.  A private
- * channel is one reference held by its requester.  So, for any provider
- * module, its refcount is the sum of client_count over its channels.
+ * frees them: resources live until the last reference, not until
+ * unregistration.  A public client takes one reference on every public
+ * channel whose device offers all of its capabilities, records each in its
+ * holds list, and drops exactly those when it unregisters; a device
+ * registered later gets references on behalf of the clients already
+ * waiting.  A private channel is one reference held by its requester.  So,
+ * for any provider module, its refcount is the sum of client_count over
+ * its channels.
  *
- * Unregistering a device while channels are held marks them dead (new work
- * is refused), removes them from the table, aborts what is in flight and
- * frees channel resources; the device's memory is handed back to the
- * provider (->release) only after the last reference is dropped.
+ * A device registered while its owner module is still initialising
+ * (MODULE_STATE_COMING) is live_pending: no client takes its channels until
+ * the module notifier says the module is LIVE.  If the init fails instead,
+ * the kernel frees the module whatever its refcount, and nothing of it was
+ * held.
+ *
+ * Lifetime
+ * ========
+ * The device's memory, its channels and its struct device (held with
+ * get_device()) live from registration until ->release, which runs at the
+ * last kref put: the registration's (dropped by unregister) or the last
+ * channel reference's.  Unregistering a device while channels are held:
+ *
+ *  1. marks the channels dead (under both locks below, so every table
+ *     drops them at once) and takes the device off the registry;
+ *  2. waits for an RCU grace period, and for each channel's count of
+ *     preps in progress (chan->preps) to drop to zero: every submit,
+ *     issue_pending and tx_status (RCU read-side sections) and every prep
+ *     (counted, it may sleep) that saw the channel live has returned, and
+ *     every later one sees it dead and does not call the provider.  The
+ *     prep gate is an atomic count rather than SRCU so that unregister
+ *     costs no extra grace period;
+ *  3. terminates and synchronizes each channel with resources, then marks
+ *     it stopped (dmaeng_terminate_sync() on a dead channel waits for
+ *     that).
+ *
+ * What the provider may still see afterwards is listed in provider.h.
+ * Failed cookies are remembered per channel (dmaengine_chan.c) in a ring
+ * allocated and freed with the channel's resources.
  *
  * Locking
  * =======
- * dmaeng_lock (a mutex) protects the device list (dmaeng_devices, changed
- * with the _rcu list helpers because dmaeng_issue_pending_all() walks it
- * under RCU), the client list and every client's holds, the fields of
- * struct dmaeng_chan marked "dmaeng", writes to the per-CPU table, and the
- * ->chan pointer of each channel's class device.
+ * dmaeng_lock (a mutex) protects the device list, the client list, every
+ * client's holds list, the fields of struct dmaeng_chan and struct
+ * dmaeng_device marked "dmaeng", and the ->chan pointer of each channel's
+ * class device.  Provider callbacks (alloc/free_chan_resources,
+ * terminate_all, synchronize, refs_changed, release) run under it and
+ * nothing else.
  *
- * Lock order: cpu_hotplug_lock -> dmaeng_lock.  The CPU hotplug callbacks
- * run with hotplug held off and take dmaeng_lock, so every other path takes
- * cpus_read_lock() before dmaeng_lock.  The provider's alloc/free_chan_
- * resources, terminate_all and synchronize run under both and must not call
- * back into dmaeng or take cpus_read_lock().
+ * dmaeng_table_lock (a mutex) protects the per-client tables and each
+ * channel's table_count.  The inputs of the tables (the client list, every
+ * holds list and every channel's dead flag) are written under both locks,
+ * so the CPU hotplug callbacks, which take only dmaeng_table_lock, read
+ * them consistently.
+ *
+ * Lock order: dmaeng_lock -> cpu_hotplug_lock -> dmaeng_table_lock.  The
+ * hotplug callbacks run under cpu_hotplug_lock and take only the table
+ * lock; every other table update takes cpus_read_lock() then the table
+ * lock, inside dmaeng_lock.  Provider callbacks never run under
+ * cpu_hotplug_lock, so they may call alloc_workqueue() or
+ * kmem_cache_destroy(), which take it.
  *
  * kernfs active reference -> dmaeng_lock: sysfs show() takes dmaeng_lock, so
  * class devices are only removed (device_del() drains readers) with
  * dmaeng_lock dropped.
  *
- * Lockless paths: dmaeng_find_channel() reads this CPU's table slot, an
- * RCU-published pointer, with no read-side section (the caller's reference
- * keeps the channel alive).  dmaeng_submit() and dmaeng_issue_pending()
- * test chan->dead inside an RCU read-side section; unregistration sets
- * dead, waits synchronize_rcu() and only then terminates the channel, so
- * nothing is queued on a channel after it was terminated.  Completion
- * (dmaeng_tx_complete()) takes no dmaeng lock: the provider calls it in
- * cookie order, one at a time, for each channel.
+ * Lockless paths: dmaeng_find_channel() (client.h) reads the client's own
+ * table slot for this CPU, an RCU-published pointer, with no read-side
+ * section: the client's reference keeps the channel alive.
+ * dmaeng_issue_pending_all() walks the client's holds list under RCU (holds
+ * are added with list_add_tail_rcu() and freed with kfree_rcu()).  Submit,
+ * issue_pending and tx_status test chan->dead inside an RCU read-side
+ * section, prep inside its count, see "Lifetime".  Completion (dmaeng_tx_complete()) takes no
+ * dmaeng lock: the provider calls it in cookie order, one at a time, for
+ * each channel.
  */
 
 #include <linux/cpu.h>
@@ -63,25 +99,21 @@
 #include <dmaeng/client.h>
 #include "dmaengine_internal.h"
 
-/* The registry lock: see "Locking" above. */
+/* The registry lock and the table lock: see "Locking" above. */
 DEFINE_MUTEX(dmaeng_lock);
+static DEFINE_MUTEX(dmaeng_table_lock);
 static LIST_HEAD(dmaeng_devices);
 static LIST_HEAD(dmaeng_clients);
 static DEFINE_IDA(dmaeng_ida);
 static int dmaeng_cpuhp_state;
 static struct dentry *dmaeng_debugfs;
 
-/* One slot per CPU and transfer capability; DMAENG_PRIVATE stays NULL. */
-struct dmaeng_table_slot {
-	struct dmaeng_chan __rcu *chan[DMAENG_CAP_COUNT];
-};
-
-static DEFINE_PER_CPU(struct dmaeng_table_slot, dmaeng_table);
-
 /* A channel reference held by a public client. */
 struct dmaeng_hold {
-	struct list_head node;
+	struct list_head node;		/* on client->holds, RCU */
 	struct dmaeng_chan *chan;
+	unsigned int load;		/* CPUs given it while rebalancing */
+	struct rcu_head rcu;
 };
 
 static const char * const dmaeng_cap_names[DMAENG_CAP_COUNT] = {
@@ -99,12 +131,17 @@ static void dmaeng_device_release(struct kref *ref)
 {
 	struct dmaeng_device *ddev = container_of(ref, struct dmaeng_device,
 						  ref);
+	struct device *dev = ddev->dev;
 	struct dmaeng_chan *chan;
 
+	lockdep_assert_held(&dmaeng_lock);
 	list_for_each_entry(chan, &ddev->channels, device_node)
 		dmaeng_chan_destroy(chan);
 	dmaeng_map_dev_free(ddev);
+	/* The provider may free or reuse @ddev from ->release on. */
+	ddev->in_core = false;
 	ddev->release(ddev);
+	put_device(dev);
 }
 
 static void dmaeng_device_put(struct dmaeng_device *ddev)
@@ -122,10 +159,11 @@ static int dmaeng_chan_get(struct dmaeng_chan *chan)
 		return -ENODEV;
 
 	if (!chan->resources) {
-		err = 0;
-		if (ddev->ops->alloc_chan_resources)
+		err = dmaeng_chan_results_alloc(chan);
+		if (!err && ddev->ops->alloc_chan_resources)
 			err = ddev->ops->alloc_chan_resources(chan);
 		if (err < 0) {
+			dmaeng_chan_results_free(chan);
 			module_put(ddev->owner);
 			dev_err(ddev->dev,
 				"dmaeng: %s: alloc_chan_resources failed: %d\n",
@@ -141,48 +179,41 @@ static int dmaeng_chan_get(struct dmaeng_chan *chan)
 	return 0;
 }
 
-/* Stop the channel and free its resources; the last reference is gone. */
-static void dmaeng_chan_quiesce(struct dmaeng_chan *chan)
+/* Abort and wait for whatever runs on @chan. */
+static void dmaeng_chan_stop(struct dmaeng_chan *chan)
 {
 	const struct dmaeng_device_ops *ops = chan->device->ops;
 
 	lockdep_assert_held(&dmaeng_lock);
-	if (!chan->resources)
+	if (!chan->resources || chan->stopped)
 		return;
 	ops->terminate_all(chan);
 	ops->synchronize(chan);
-	if (ops->free_chan_resources)
-		ops->free_chan_resources(chan);
-	chan->resources = false;
 }
 
 /* Drop one reference.  The channel may be freed on return. */
 static void dmaeng_chan_put(struct dmaeng_chan *chan)
 {
 	struct dmaeng_device *ddev = chan->device;
+	const struct dmaeng_device_ops *ops = ddev->ops;
 	struct module *owner = ddev->owner;
 
 	lockdep_assert_held(&dmaeng_lock);
 	WRITE_ONCE(chan->client_count, chan->client_count - 1);
+	if (!chan->client_count)
+		dmaeng_chan_stop(chan);
+	if (chan->resources && ops->refs_changed)
+		ops->refs_changed(chan, chan->client_count);
 	if (!chan->client_count) {
-		dmaeng_chan_quiesce(chan);
+		if (chan->resources && ops->free_chan_resources)
+			ops->free_chan_resources(chan);
+		chan->resources = false;
+		dmaeng_chan_results_free(chan);
 		/* Nobody holds it: whatever is still mapped is a leak. */
 		dmaeng_map_chan_gone(chan);
-	} else if (chan->resources && ddev->ops->refs_changed) {
-		ddev->ops->refs_changed(chan, chan->client_count);
 	}
 	dmaeng_device_put(ddev);
 	module_put(owner);
-}
-
-static bool dmaeng_chan_in_table(const struct dmaeng_chan *chan,
-				 enum dmaeng_cap cap)
-{
-	const struct dmaeng_device *ddev = chan->device;
-
-	return dmaeng_device_public(ddev) &&
-	       dmaeng_cap_has(cap, &ddev->cap_mask) &&
-	       !chan->dead && !chan->private_held && chan->client_count > 0;
 }
 
 static bool dmaeng_chan_local(const struct dmaeng_chan *chan,
@@ -194,139 +225,127 @@ static bool dmaeng_chan_local(const struct dmaeng_chan *chan,
 }
 
 /*
- * The channel @cpu should use for @cap: a node-local one if there is any,
- * and among those the one serving the fewest CPUs so far.
+ * The hold of @client that @cpu should use for @cap: a live channel whose
+ * device offers @cap, node-local if there is any, and among those the one
+ * given the fewest CPUs so far.
  */
-static struct dmaeng_chan *dmaeng_table_pick(enum dmaeng_cap cap,
+static struct dmaeng_hold *dmaeng_table_pick(struct dmaeng_client *client,
+					     enum dmaeng_cap cap,
 					     unsigned int cpu)
 {
-	struct dmaeng_chan *best = NULL, *chan;
-	struct dmaeng_device *ddev;
+	struct dmaeng_hold *best = NULL, *hold;
 	bool best_local = false, local;
 
-	list_for_each_entry(ddev, &dmaeng_devices, node) {
-		list_for_each_entry(chan, &ddev->channels, device_node) {
-			if (!dmaeng_chan_in_table(chan, cap))
-				continue;
-			local = dmaeng_chan_local(chan, cpu);
-			if (best && (best_local > local ||
-				     (best_local == local &&
-				      best->balance_load <= chan->balance_load)))
-				continue;
-			best = chan;
-			best_local = local;
-		}
+	list_for_each_entry(hold, &client->holds, node) {
+		if (hold->chan->dead ||
+		    !dmaeng_cap_has(cap, &hold->chan->device->cap_mask))
+			continue;
+		local = dmaeng_chan_local(hold->chan, cpu);
+		if (best && (best_local > local ||
+			     (best_local == local && best->load <= hold->load)))
+			continue;
+		best = hold;
+		best_local = local;
 	}
-	if (best)
-		best->balance_load++;
 	return best;
 }
 
-/*
- * Recompute the per-CPU table for the online CPUs other than @dying_cpu
- * (-1 for none).  Only referenced public channels serve in the table.
- */
-static void dmaeng_rebalance(int dying_cpu)
+/* Recompute @client's table for the online CPUs other than @dying_cpu. */
+static void dmaeng_client_rebalance(struct dmaeng_client *client,
+				    int dying_cpu)
 {
-	struct dmaeng_device *ddev;
-	struct dmaeng_chan *chan;
+	struct dmaeng_client_table *slot;
+	struct dmaeng_hold *hold;
 	unsigned int cpu;
 	int cap;
-
-	lockdep_assert_held(&dmaeng_lock);
-	list_for_each_entry(ddev, &dmaeng_devices, node)
-		list_for_each_entry(chan, &ddev->channels, device_node)
-			chan->table_count = 0;
 
 	for (cap = 0; cap < DMAENG_CAP_COUNT; cap++) {
 		if (cap == DMAENG_PRIVATE)
 			continue;
-		list_for_each_entry(ddev, &dmaeng_devices, node)
-			list_for_each_entry(chan, &ddev->channels, device_node)
-				chan->balance_load = 0;
+		list_for_each_entry(hold, &client->holds, node)
+			hold->load = 0;
 		for_each_possible_cpu(cpu) {
-			chan = NULL;
+			hold = NULL;
 			if (cpu_online(cpu) && cpu != dying_cpu)
-				chan = dmaeng_table_pick(cap, cpu);
-			if (chan)
-				chan->table_count++;
-			rcu_assign_pointer(per_cpu(dmaeng_table, cpu).chan[cap],
-					   chan);
+				hold = dmaeng_table_pick(client, cap, cpu);
+			if (hold) {
+				hold->load++;
+				hold->chan->table_count++;
+			}
+			slot = per_cpu_ptr(client->table, cpu);
+			rcu_assign_pointer(slot->chan[cap],
+					   hold ? hold->chan : NULL);
 		}
 	}
 }
 
+/* Recompute every client's table; under dmaeng_table_lock. */
+static void dmaeng_rebalance(int dying_cpu)
+{
+	struct dmaeng_client *client;
+	struct dmaeng_hold *hold;
+
+	lockdep_assert_held(&dmaeng_table_lock);
+	list_for_each_entry(client, &dmaeng_clients, node)
+		list_for_each_entry(hold, &client->holds, node)
+			hold->chan->table_count = 0;
+	list_for_each_entry(client, &dmaeng_clients, node)
+		dmaeng_client_rebalance(client, dying_cpu);
+}
+
+/*
+ * A change to what the tables are computed from: the client list, a holds
+ * list or a channel's dead flag.  Inside dmaeng_lock; the tables are
+ * recomputed when the change ends.
+ */
+static void dmaeng_tables_begin(void)
+{
+	lockdep_assert_held(&dmaeng_lock);
+	cpus_read_lock();
+	mutex_lock(&dmaeng_table_lock);
+}
+
+static void dmaeng_tables_end(void)
+{
+	dmaeng_rebalance(-1);
+	mutex_unlock(&dmaeng_table_lock);
+	cpus_read_unlock();
+}
+
 static int dmaeng_cpu_online(unsigned int cpu)
 {
-	mutex_lock(&dmaeng_lock);
+	mutex_lock(&dmaeng_table_lock);
 	dmaeng_rebalance(-1);
-	mutex_unlock(&dmaeng_lock);
+	mutex_unlock(&dmaeng_table_lock);
 	return 0;
 }
 
 static int dmaeng_cpu_offline(unsigned int cpu)
 {
-	mutex_lock(&dmaeng_lock);
+	mutex_lock(&dmaeng_table_lock);
 	dmaeng_rebalance(cpu);
-	mutex_unlock(&dmaeng_lock);
+	mutex_unlock(&dmaeng_table_lock);
 	return 0;
 }
 
-static void dmaeng_lock_all(void)
-{
-	cpus_read_lock();
-	mutex_lock(&dmaeng_lock);
-}
-
-static void dmaeng_unlock_all(void)
-{
-	mutex_unlock(&dmaeng_lock);
-	cpus_read_unlock();
-}
-
 /**
- * dmaeng_find_channel() - this CPU's channel for a capability
- * @cap: DMAENG_MEMCPY or DMAENG_INTERRUPT
+ * dmaeng_issue_pending_all() - start queued work on a client's channels
+ * @client: a registered public client
  *
- * Lock-free: one per-CPU pointer read.  The caller must be a registered
- * public client whose mask includes @cap: its own reference keeps the
- * channel alive.  Migrating to another CPU afterwards is harmless.
- *
- * Return: the channel, or NULL if no public channel offers @cap.
+ * Calls ->issue_pending on each live channel @client holds, and on no
+ * other.  Does not sleep; may be called from atomic context, concurrently
+ * with any registry change except @client's own unregistration.
  */
-struct dmaeng_chan *dmaeng_find_channel(enum dmaeng_cap cap)
+void dmaeng_issue_pending_all(struct dmaeng_client *client)
 {
-	if (unlikely((unsigned int)cap >= DMAENG_CAP_COUNT))
-		return NULL;
-	/*
-	 * One this_cpu_read(), no read-side section: the slot is published
-	 * with rcu_assign_pointer() and the caller's own reference, not RCU,
-	 * keeps the channel alive.  (Under lockdep, rcu_read_lock() and
-	 * rcu_read_unlock() cost 70 times the read itself: make bench.)
-	 */
-	return (struct dmaeng_chan __force *)this_cpu_read(dmaeng_table.chan[cap]);
-}
-EXPORT_SYMBOL_GPL(dmaeng_find_channel);
-
-/**
- * dmaeng_issue_pending_all() - start queued work on every public channel
- *
- * Calls ->issue_pending on each referenced public channel.  Does not sleep.
- */
-void dmaeng_issue_pending_all(void)
-{
-	struct dmaeng_device *ddev;
+	struct dmaeng_hold *hold;
 	struct dmaeng_chan *chan;
 
 	rcu_read_lock();
-	list_for_each_entry_rcu(ddev, &dmaeng_devices, node) {
-		if (!dmaeng_device_public(ddev))
-			continue;
-		list_for_each_entry(chan, &ddev->channels, device_node)
-			if (READ_ONCE(chan->client_count) &&
-			    !READ_ONCE(chan->private_held) &&
-			    !READ_ONCE(chan->dead))
-				ddev->ops->issue_pending(chan);
+	list_for_each_entry_rcu(hold, &client->holds, node) {
+		chan = hold->chan;
+		if (!READ_ONCE(chan->dead))
+			chan->device->ops->issue_pending(chan);
 	}
 	rcu_read_unlock();
 }
@@ -342,51 +361,66 @@ static bool dmaeng_client_registered(const struct dmaeng_client *client)
 	return false;
 }
 
+/* Whether @client's references on @ddev's channels are due now. */
 static bool dmaeng_client_wants(const struct dmaeng_client *client,
 				const struct dmaeng_device *ddev)
 {
-	return dmaeng_device_public(ddev) &&
+	return dmaeng_device_public(ddev) && !ddev->live_pending &&
 	       dmaeng_cap_subset(&client->cap_mask, &ddev->cap_mask);
 }
 
-static int dmaeng_client_hold(struct dmaeng_client *client,
-			      struct dmaeng_chan *chan)
-{
-	struct dmaeng_hold *hold;
-	int err;
-
-	hold = kmalloc(sizeof(*hold), GFP_KERNEL);
-	if (!hold)
-		return -ENOMEM;
-	err = dmaeng_chan_get(chan);
-	if (err) {
-		kfree(hold);
-		return err;
-	}
-	hold->chan = chan;
-	list_add_tail(&hold->node, &client->holds);
-	return 0;
-}
-
 /*
- * Take @client's references on the free channels of @ddev (whose owner the
- * caller has checked is live).  A channel that cannot be taken is skipped.
+ * Take @client's references on the free channels of @ddev, or on @only if
+ * given (a channel of @ddev), and publish them.  A channel that cannot be
+ * taken is skipped: it never appears in @client's table.
  */
 static void dmaeng_client_take(struct dmaeng_client *client,
-			       struct dmaeng_device *ddev)
+			       struct dmaeng_device *ddev,
+			       struct dmaeng_chan *only)
 {
+	struct dmaeng_hold *hold, *tmp;
 	struct dmaeng_chan *chan;
+	LIST_HEAD(taken);
 	int err;
 
+	lockdep_assert_held(&dmaeng_lock);
 	list_for_each_entry(chan, &ddev->channels, device_node) {
-		if (chan->private_held)
+		if (chan->private_held || (only && chan != only))
 			continue;
-		err = dmaeng_client_hold(client, chan);
-		if (err)
-			dev_warn(ddev->dev,
-				 "dmaeng: client %s skips %s: %d\n",
+		err = -ENOMEM;
+		hold = kmalloc(sizeof(*hold), GFP_KERNEL);
+		if (hold) {
+			err = dmaeng_chan_get(chan);
+			if (err)
+				kfree(hold);
+		}
+		if (err) {
+			dev_warn(ddev->dev, "dmaeng: client %s skips %s: %d\n",
 				 client->name ?: "?", chan->name, err);
+			continue;
+		}
+		hold->chan = chan;
+		list_add_tail(&hold->node, &taken);
 	}
+	if (list_empty(&taken))
+		return;
+	dmaeng_tables_begin();
+	list_for_each_entry_safe(hold, tmp, &taken, node) {
+		list_del(&hold->node);
+		list_add_tail_rcu(&hold->node, &client->holds);
+	}
+	dmaeng_tables_end();
+}
+
+/* Every waiting client takes the channels of @ddev (or just @only). */
+static void dmaeng_clients_take(struct dmaeng_device *ddev,
+				struct dmaeng_chan *only)
+{
+	struct dmaeng_client *client;
+
+	list_for_each_entry(client, &dmaeng_clients, node)
+		if (dmaeng_client_wants(client, ddev))
+			dmaeng_client_take(client, ddev, only);
 }
 
 /**
@@ -396,15 +430,16 @@ static void dmaeng_client_take(struct dmaeng_client *client,
  * Takes a reference on every public channel whose device offers all of
  * @client->cap_mask, pinning each provider module, and on the channels of
  * devices registered later, until dmaeng_client_unregister().  Devices whose
- * module is going away are skipped.  May sleep.
+ * module is going away, or still initialising, are skipped (the latter are
+ * taken when their module is live).  May sleep.
  *
  * Return: 0, -EINVAL for a NULL client or an empty mask or one naming
- * DMAENG_PRIVATE, or -EBUSY if @client is already registered.
+ * DMAENG_PRIVATE, -EBUSY if @client is already registered, or -ENOMEM.
  */
 int dmaeng_client_register(struct dmaeng_client *client)
 {
+	struct dmaeng_client_table __percpu *table;
 	struct dmaeng_device *ddev;
-	int err = 0;
 
 	if (!client ||
 	    bitmap_empty(client->cap_mask.bits, DMAENG_CAP_COUNT) ||
@@ -413,26 +448,31 @@ int dmaeng_client_register(struct dmaeng_client *client)
 		       client && client->name ? client->name : "?");
 		return -EINVAL;
 	}
+	table = alloc_percpu(struct dmaeng_client_table);
+	if (!table)
+		return -ENOMEM;
 
-	dmaeng_lock_all();
+	mutex_lock(&dmaeng_lock);
 	if (dmaeng_client_registered(client)) {
-		err = -EBUSY;
-		goto out;
+		mutex_unlock(&dmaeng_lock);
+		free_percpu(table);
+		return -EBUSY;
 	}
 	INIT_LIST_HEAD(&client->holds);
+	WRITE_ONCE(client->table, table);
+	dmaeng_tables_begin();
 	list_add_tail(&client->node, &dmaeng_clients);
+	dmaeng_tables_end();
 	list_for_each_entry(ddev, &dmaeng_devices, node) {
 		if (!dmaeng_client_wants(client, ddev))
 			continue;
 		if (!try_module_get(ddev->owner))
 			continue;	/* going away */
-		dmaeng_client_take(client, ddev);
+		dmaeng_client_take(client, ddev, NULL);
 		module_put(ddev->owner);
 	}
-	dmaeng_rebalance(-1);
-out:
-	dmaeng_unlock_all();
-	return err;
+	mutex_unlock(&dmaeng_lock);
+	return 0;
 }
 EXPORT_SYMBOL_GPL(dmaeng_client_register);
 
@@ -442,33 +482,43 @@ EXPORT_SYMBOL_GPL(dmaeng_client_register);
  *
  * Drops every reference @client holds, including those on channels of
  * devices unregistered meanwhile.  The client must have stopped using its
- * channels.  May sleep.
+ * channels (no lookup, submission or dmaeng_issue_pending_all() running).
+ * May sleep.
  *
  * Return: 0, or -EINVAL if @client is not registered.
  */
 int dmaeng_client_unregister(struct dmaeng_client *client)
 {
+	struct dmaeng_client_table __percpu *table;
 	struct dmaeng_hold *hold, *tmp;
-	int err = 0;
+	LIST_HEAD(gone);
 
-	dmaeng_lock_all();
+	mutex_lock(&dmaeng_lock);
 	if (!client || !dmaeng_client_registered(client)) {
+		mutex_unlock(&dmaeng_lock);
 		pr_err("dmaeng: unregistering unknown client %s\n",
 		       client && client->name ? client->name : "?");
-		err = -EINVAL;
-		goto out;
+		return -EINVAL;
 	}
+	dmaeng_tables_begin();
 	list_del(&client->node);
-	dmaeng_map_client_gone(client);
 	list_for_each_entry_safe(hold, tmp, &client->holds, node) {
-		list_del(&hold->node);
-		dmaeng_chan_put(hold->chan);
-		kfree(hold);
+		list_del_rcu(&hold->node);
+		hold->chan->table_count = 0;
+		list_add_tail(&hold->node, &gone);
 	}
-	dmaeng_rebalance(-1);
-out:
-	dmaeng_unlock_all();
-	return err;
+	dmaeng_tables_end();
+	table = client->table;
+	WRITE_ONCE(client->table, NULL);
+
+	dmaeng_map_client_gone(client);
+	list_for_each_entry_safe(hold, tmp, &gone, node) {
+		dmaeng_chan_put(hold->chan);
+		kfree_rcu(hold, rcu);
+	}
+	mutex_unlock(&dmaeng_lock);
+	free_percpu(table);
+	return 0;
 }
 EXPORT_SYMBOL_GPL(dmaeng_client_unregister);
 
@@ -515,8 +565,8 @@ EXPORT_SYMBOL_GPL(dmaeng_client_channels);
  * @param: argument for @filter
  *
  * A channel is free when no public client holds it and it is not already
- * private.  It leaves the per-CPU table until dmaeng_release_channel().
- * May sleep.
+ * private.  Channels of a device whose module is still initialising are
+ * not offered.  May sleep.
  *
  * Return: the channel, ERR_PTR(-EINVAL) for a NULL or empty mask,
  * ERR_PTR(-ENODEV) if no free channel qualifies, or the error of the last
@@ -533,9 +583,10 @@ struct dmaeng_chan *dmaeng_request_channel(const struct dmaeng_cap_mask *mask,
 	if (!mask || bitmap_empty(mask->bits, DMAENG_CAP_COUNT))
 		return ERR_PTR(-EINVAL);
 
-	dmaeng_lock_all();
+	mutex_lock(&dmaeng_lock);
 	list_for_each_entry(ddev, &dmaeng_devices, node) {
-		if (!dmaeng_cap_subset(mask, &ddev->cap_mask))
+		if (ddev->live_pending ||
+		    !dmaeng_cap_subset(mask, &ddev->cap_mask))
 			continue;
 		list_for_each_entry(chan, &ddev->channels, device_node) {
 			if (chan->private_held || chan->client_count)
@@ -546,12 +597,11 @@ struct dmaeng_chan *dmaeng_request_channel(const struct dmaeng_cap_mask *mask,
 			if (err)
 				continue;
 			chan->private_held = true;
-			dmaeng_rebalance(-1);
-			dmaeng_unlock_all();
+			mutex_unlock(&dmaeng_lock);
 			return chan;
 		}
 	}
-	dmaeng_unlock_all();
+	mutex_unlock(&dmaeng_lock);
 	return ERR_PTR(err);
 }
 EXPORT_SYMBOL_GPL(dmaeng_request_channel);
@@ -566,10 +616,9 @@ EXPORT_SYMBOL_GPL(dmaeng_request_channel);
 void dmaeng_release_channel(struct dmaeng_chan *chan)
 {
 	struct dmaeng_device *ddev = chan->device;
-	struct dmaeng_client *client;
 	bool retake;
 
-	dmaeng_lock_all();
+	mutex_lock(&dmaeng_lock);
 	if (!chan->private_held) {
 		dev_err(ddev->dev, "dmaeng: %s is not a private channel\n",
 			chan->name);
@@ -578,17 +627,10 @@ void dmaeng_release_channel(struct dmaeng_chan *chan)
 	chan->private_held = false;
 	retake = !chan->dead;
 	dmaeng_chan_put(chan);	/* @chan may be gone unless retake */
-	if (retake) {
-		list_for_each_entry(client, &dmaeng_clients, node)
-			if (dmaeng_client_wants(client, ddev) &&
-			    dmaeng_client_hold(client, chan))
-				dev_warn(ddev->dev,
-					 "dmaeng: client %s skips %s\n",
-					 client->name ?: "?", chan->name);
-	}
-	dmaeng_rebalance(-1);
+	if (retake)
+		dmaeng_clients_take(ddev, chan);
 out:
-	dmaeng_unlock_all();
+	mutex_unlock(&dmaeng_lock);
 }
 EXPORT_SYMBOL_GPL(dmaeng_release_channel);
 
@@ -596,23 +638,30 @@ EXPORT_SYMBOL_GPL(dmaeng_release_channel);
  * dmaeng_terminate_sync() - abort a private channel's work and wait
  * @chan: a channel from dmaeng_request_channel()
  *
- * Every queued descriptor completes with DMAENG_RESULT_ABORTED; no callback
- * runs after this returns.  May sleep.
+ * Every queued descriptor completes with DMAENG_RESULT_ABORTED; when this
+ * returns no descriptor runs and no callback runs, also when the device is
+ * being unregistered meanwhile.  May sleep.
  *
  * Return: 0, or -EPERM for a public channel (shared with other clients).
  */
 int dmaeng_terminate_sync(struct dmaeng_chan *chan)
 {
+	bool dead = false;
 	int err = 0;
 
-	dmaeng_lock_all();
+	mutex_lock(&dmaeng_lock);
 	if (!chan->private_held) {
 		err = -EPERM;
-	} else if (!chan->dead && chan->resources) {
+	} else if (chan->dead) {
+		dead = true;
+	} else if (chan->resources) {
 		chan->device->ops->terminate_all(chan);
 		chan->device->ops->synchronize(chan);
 	}
-	dmaeng_unlock_all();
+	mutex_unlock(&dmaeng_lock);
+	/* Unregistration stops it: wait for that (our reference keeps it). */
+	if (dead)
+		wait_event(chan->wq, READ_ONCE(chan->stopped));
 	return err;
 }
 EXPORT_SYMBOL_GPL(dmaeng_terminate_sync);
@@ -657,8 +706,10 @@ static void dmaeng_device_undo(struct dmaeng_device *ddev)
 	if (ddev->dev_id >= 0)
 		ida_free(&dmaeng_ida, ddev->dev_id);
 	dmaeng_map_dev_free(ddev);
+	put_device(ddev->dev);
 	mutex_lock(&dmaeng_lock);
 	ddev->registered = false;
+	ddev->in_core = false;
 	mutex_unlock(&dmaeng_lock);
 }
 
@@ -671,7 +722,6 @@ static void dmaeng_device_undo(struct dmaeng_device *ddev)
  */
 int __dmaeng_device_register(struct dmaeng_device *ddev, struct module *caller)
 {
-	struct dmaeng_client *client;
 	struct dmaeng_chan *chan;
 	unsigned int n = 0;
 	int err;
@@ -684,14 +734,19 @@ int __dmaeng_device_register(struct dmaeng_device *ddev, struct module *caller)
 
 	/* Claim the device so that a second registration fails at once. */
 	mutex_lock(&dmaeng_lock);
-	if (ddev->registered) {
+	if (ddev->registered || ddev->in_core) {
 		mutex_unlock(&dmaeng_lock);
-		dev_err(ddev->dev, "dmaeng: device already registered\n");
+		dev_err(ddev->dev, "dmaeng: device %s\n", ddev->registered ?
+			"already registered" :
+			"unregistered but still held by clients");
 		return -EBUSY;
 	}
 	ddev->registered = true;
+	ddev->in_core = true;
+	ddev->live_pending = false;
 	mutex_unlock(&dmaeng_lock);
 
+	get_device(ddev->dev);
 	ddev->dev_id = -1;
 	ddev->map = NULL;
 	list_for_each_entry(chan, &ddev->channels, device_node) {
@@ -729,13 +784,17 @@ int __dmaeng_device_register(struct dmaeng_device *ddev, struct module *caller)
 		err = -ENODEV;
 		goto undo;
 	}
-	dmaeng_lock_all();
-	list_add_tail_rcu(&ddev->node, &dmaeng_devices);
-	list_for_each_entry(client, &dmaeng_clients, node)
-		if (dmaeng_client_wants(client, ddev))
-			dmaeng_client_take(client, ddev);
-	dmaeng_rebalance(-1);
-	dmaeng_unlock_all();
+	mutex_lock(&dmaeng_lock);
+	/*
+	 * Registered from its module's init: clients wait for the module
+	 * notifier's LIVE (dmaeng_module_state_changed()), after which the
+	 * state cannot go back to COMING.
+	 */
+	ddev->live_pending = ddev->owner &&
+			     READ_ONCE(ddev->owner->state) == MODULE_STATE_COMING;
+	list_add_tail(&ddev->node, &dmaeng_devices);
+	dmaeng_clients_take(ddev, NULL);
+	mutex_unlock(&dmaeng_lock);
 	module_put(ddev->owner);
 	return 0;
 
@@ -750,46 +809,106 @@ EXPORT_SYMBOL_GPL(__dmaeng_device_register);
  * dmaeng_device_unregister() - unregister a provider's device
  * @ddev: a registered device
  *
- * New work on its channels is refused, queued and running descriptors
- * complete with DMAENG_RESULT_ABORTED, channel resources are freed and the
- * sysfs directories go away.  Clients may still hold channels (their
- * references keep the provider module loaded); ->release runs when the last
- * is dropped, possibly before this returns.  May sleep.
+ * New work on its channels is refused, every provider call that had begun
+ * is waited for, queued and running descriptors complete with
+ * DMAENG_RESULT_ABORTED and the sysfs directories go away.  Clients may
+ * still hold channels (their references keep the provider module loaded):
+ * channel resources are freed at each channel's last reference and
+ * ->release runs after the last one, possibly before this returns.  See
+ * provider.h for what the provider may still see afterwards.  May sleep.
  */
 void dmaeng_device_unregister(struct dmaeng_device *ddev)
 {
 	struct dmaeng_chan *chan;
 
-	dmaeng_lock_all();
+	mutex_lock(&dmaeng_lock);
 	if (!ddev->registered) {
-		dmaeng_unlock_all();
+		mutex_unlock(&dmaeng_lock);
 		pr_err("dmaeng: unregistering a device that is not registered\n");
 		return;
 	}
 	ddev->registered = false;
-	list_del_rcu(&ddev->node);
-	list_for_each_entry(chan, &ddev->channels, device_node) {
-		WRITE_ONCE(chan->dead, true);
-		chan->table_count = 0;
-	}
-	dmaeng_rebalance(-1);
-	dmaeng_unlock_all();
-
-	/* No submitter, table reader or list walker sees it live any more. */
-	synchronize_rcu();
-
-	dmaeng_lock_all();
+	ddev->live_pending = false;
+	list_del(&ddev->node);
+	dmaeng_tables_begin();
 	list_for_each_entry(chan, &ddev->channels, device_node)
-		dmaeng_chan_quiesce(chan);
-	dmaeng_unlock_all();
+		WRITE_ONCE(chan->dead, true);
+	dmaeng_tables_end();
+	mutex_unlock(&dmaeng_lock);
+
+	/*
+	 * Every submit, issue_pending and tx_status (RCU) and every prep
+	 * (counted; pairs with the barrier in dmaeng_prep_memcpy()) that saw
+	 * a channel live has returned.
+	 */
+	synchronize_rcu();
+	smp_mb();	/* dead before the counts; pairs with prep's */
+	list_for_each_entry(chan, &ddev->channels, device_node)
+		wait_event(chan->wq, !atomic_read(&chan->preps));
+
+	mutex_lock(&dmaeng_lock);
+	list_for_each_entry(chan, &ddev->channels, device_node) {
+		dmaeng_chan_stop(chan);
+		WRITE_ONCE(chan->stopped, true);
+		wake_up_all(&chan->wq);
+	}
+	mutex_unlock(&dmaeng_lock);
 	dmaeng_map_device_gone(ddev);
 
 	list_for_each_entry(chan, &ddev->channels, device_node)
 		dmaeng_chan_sysfs_del(chan);
 	ida_free(&dmaeng_ida, ddev->dev_id);
+	mutex_lock(&dmaeng_lock);
 	dmaeng_device_put(ddev);
+	mutex_unlock(&dmaeng_lock);
 }
 EXPORT_SYMBOL_GPL(dmaeng_device_unregister);
+
+/**
+ * dmaeng_module_state_changed() - the module notifier's work
+ * @mod: a module changing state
+ * @state: its new state (MODULE_STATE_*)
+ *
+ * LIVE: the clients waiting take the channels of @mod's devices registered
+ * during its init.  GOING: a device of @mod still registered is a provider
+ * bug (its exit or failed init must unregister it), reported.
+ */
+VISIBLE_IF_KUNIT void dmaeng_module_state_changed(struct module *mod,
+						  unsigned long state)
+{
+	struct dmaeng_device *ddev;
+
+	if (state != MODULE_STATE_LIVE && state != MODULE_STATE_GOING)
+		return;
+	mutex_lock(&dmaeng_lock);
+	list_for_each_entry(ddev, &dmaeng_devices, node) {
+		if (ddev->owner != mod)
+			continue;
+		if (state == MODULE_STATE_GOING) {
+			dev_err(ddev->dev,
+				"dmaeng: module %s going with dma%d still registered\n",
+				module_name(mod), ddev->dev_id);
+			continue;
+		}
+		if (!ddev->live_pending)
+			continue;
+		ddev->live_pending = false;
+		dmaeng_clients_take(ddev, NULL);
+	}
+	mutex_unlock(&dmaeng_lock);
+}
+EXPORT_SYMBOL_IF_KUNIT(dmaeng_module_state_changed);
+
+static int dmaeng_module_notify(struct notifier_block *nb,
+				unsigned long state, void *mod)
+{
+	dmaeng_module_state_changed(mod, state);
+	return NOTIFY_OK;
+}
+
+static struct notifier_block dmaeng_module_nb = {
+	.notifier_call = dmaeng_module_notify,
+};
 
 static void dmaeng_seq_caps(struct seq_file *s,
 			    const struct dmaeng_cap_mask *mask)
@@ -805,8 +924,17 @@ static void dmaeng_seq_caps(struct seq_file *s,
 		seq_puts(s, "none");
 }
 
+/* A table slot, for a reader holding dmaeng_table_lock. */
+static struct dmaeng_chan *dmaeng_table_read(struct dmaeng_client_table *slot,
+					     int cap)
+{
+	return rcu_dereference_protected(slot->chan[cap],
+					 lockdep_is_held(&dmaeng_table_lock));
+}
+
 static int dmaeng_summary_show(struct seq_file *s, void *unused)
 {
+	struct dmaeng_client_table *slot;
 	struct dmaeng_chan_stats stats;
 	struct dmaeng_client *client;
 	struct dmaeng_device *ddev;
@@ -816,6 +944,7 @@ static int dmaeng_summary_show(struct seq_file *s, void *unused)
 	int cap;
 
 	mutex_lock(&dmaeng_lock);
+	mutex_lock(&dmaeng_table_lock);
 	seq_puts(s, "devices:\n");
 	list_for_each_entry(ddev, &dmaeng_devices, node) {
 		seq_printf(s, "  dma%d %s owner=%s node=%d caps=", ddev->dev_id,
@@ -826,10 +955,11 @@ static int dmaeng_summary_show(struct seq_file *s, void *unused)
 		seq_printf(s, " channels=%u\n", ddev->chancnt);
 		list_for_each_entry(chan, &ddev->channels, device_node) {
 			dmaeng_chan_stats_read(chan, &stats);
-			seq_printf(s, "    %s client_count=%d table_count=%d private=%d memcpy_count=%lu bytes_transferred=%lu\n",
-				   chan->name, chan->client_count, chan->table_count,
-				   chan->private_held, stats.memcpy_count,
-				   stats.bytes_transferred);
+			seq_printf(s, "    %s client_count=%d table_count=%d private=%d dead=%d memcpy_count=%lu bytes_transferred=%lu\n",
+				   chan->name, chan->client_count,
+				   chan->table_count,
+				   chan->private_held, chan->dead,
+				   stats.memcpy_count, stats.bytes_transferred);
 		}
 	}
 	seq_puts(s, "clients:\n");
@@ -841,20 +971,20 @@ static int dmaeng_summary_show(struct seq_file *s, void *unused)
 			seq_printf(s, " %s%s", hold->chan->name,
 				   hold->chan->dead ? "(dead)" : "");
 		seq_putc(s, '\n');
-	}
-	seq_puts(s, "table:\n");
-	for_each_online_cpu(cpu) {
-		seq_printf(s, "  cpu%u node=%d", cpu, cpu_to_node(cpu));
-		for (cap = 0; cap < DMAENG_CAP_COUNT; cap++) {
-			if (cap == DMAENG_PRIVATE)
-				continue;
-			chan = rcu_dereference_protected(per_cpu(dmaeng_table, cpu).chan[cap],
-							 lockdep_is_held(&dmaeng_lock));
-			seq_printf(s, " %s=%s", dmaeng_cap_names[cap],
-				   chan ? chan->name : "none");
+		for_each_online_cpu(cpu) {
+			slot = per_cpu_ptr(client->table, cpu);
+			seq_printf(s, "    cpu%u node=%d", cpu, cpu_to_node(cpu));
+			for (cap = 0; cap < DMAENG_CAP_COUNT; cap++) {
+				if (cap == DMAENG_PRIVATE)
+					continue;
+				chan = dmaeng_table_read(slot, cap);
+				seq_printf(s, " %s=%s", dmaeng_cap_names[cap],
+					   chan ? chan->name : "none");
+			}
+			seq_putc(s, '\n');
 		}
-		seq_putc(s, '\n');
 	}
+	mutex_unlock(&dmaeng_table_lock);
 	mutex_unlock(&dmaeng_lock);
 	return 0;
 }
@@ -874,12 +1004,19 @@ static int __init dmaeng_init(void)
 		return err;
 	}
 	dmaeng_cpuhp_state = err;
+	err = register_module_notifier(&dmaeng_module_nb);
+	if (err) {
+		cpuhp_remove_state_nocalls(dmaeng_cpuhp_state);
+		dmaeng_class_exit();
+		return err;
+	}
 	dmaeng_debugfs = debugfs_create_dir("dmaeng", NULL);
 	debugfs_create_file("summary", 0444, dmaeng_debugfs, NULL,
 			    &dmaeng_summary_fops);
 	err = dmaeng_map_init(dmaeng_debugfs);
 	if (err) {
 		debugfs_remove_recursive(dmaeng_debugfs);
+		unregister_module_notifier(&dmaeng_module_nb);
 		cpuhp_remove_state_nocalls(dmaeng_cpuhp_state);
 		dmaeng_class_exit();
 	}
@@ -890,6 +1027,7 @@ static void __exit dmaeng_exit(void)
 {
 	debugfs_remove_recursive(dmaeng_debugfs);
 	dmaeng_map_exit();
+	unregister_module_notifier(&dmaeng_module_nb);
 	cpuhp_remove_state_nocalls(dmaeng_cpuhp_state);
 	dmaeng_class_exit();
 	ida_destroy(&dmaeng_ida);

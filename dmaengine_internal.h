@@ -7,6 +7,7 @@
 #define _DMAENG_INTERNAL_H
 
 #include <linux/mutex.h>
+#include <kunit/visibility.h>
 #include <dmaeng/provider.h>
 
 extern struct mutex dmaeng_lock;
@@ -26,6 +27,8 @@ int dmaeng_chan_init(struct dmaeng_chan *chan);
 int dmaeng_chan_sysfs_add(struct dmaeng_chan *chan);
 void dmaeng_chan_sysfs_del(struct dmaeng_chan *chan);
 void dmaeng_chan_destroy(struct dmaeng_chan *chan);
+int dmaeng_chan_results_alloc(struct dmaeng_chan *chan);
+void dmaeng_chan_results_free(struct dmaeng_chan *chan);
 void dmaeng_chan_stats_read(struct dmaeng_chan *chan,
 			    struct dmaeng_chan_stats *sum);
 int dmaeng_class_init(void);
@@ -52,6 +55,11 @@ void dmaeng_map_device_gone(const struct dmaeng_device *ddev);
 void dmaeng_map_note_use(struct dmaeng_chan *chan, dma_addr_t addr);
 ssize_t dmaeng_map_show(struct dmaeng_chan *chan, enum dmaeng_map_counter c,
 			char *buf);
+/* KUnit only (EXPORT_SYMBOL_IF_KUNIT). */
+#if IS_ENABLED(CONFIG_KUNIT)
+struct module;
+void dmaeng_module_state_changed(struct module *mod, unsigned long state);
+#endif
 /* KUnit only (namespace DMAENG_KUNIT). */
 void dmaeng_mapdebug_test_track(struct dmaeng_chan *chan, dma_addr_t addr,
 				size_t size);

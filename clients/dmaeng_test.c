@@ -2,10 +2,18 @@
 /*
  * dmaeng_test: the dmaeng test client, in the spirit of dmatest.
  *
- * Loaded with private=0 (the default) it registers a public MEMCPY client,
- * which holds every public MEMCPY channel, now and as providers come, until
- * it is unloaded.  With private=1 it takes one channel (the one named by
+ * Loaded with private=0 (the default) it registers a public client with the
+ * capabilities of caps= (default memcpy), which holds every public channel
+ * whose device offers them, now and as providers come, until it is
+ * unloaded.  With private=1 it takes one channel (the one named by
  * channel=, or any) for exclusive use instead, and fails to load without.
+ * On a channel whose device offers DMAENG_INTERRUPT each copy completes
+ * through its callback; on one without, the thread polls it with
+ * dmaeng_sync_wait().
+ *
+ * /sys/kernel/debug/dmaeng_test/lookups shows, for each online CPU, what
+ * dmaeng_find_channel() returns to this client there for each capability,
+ * and whether the client holds it ("held" or "NOT-HELD").
  *
  * Writing 1 to /sys/kernel/debug/dmaeng_test/run starts threads_per_chan
  * threads on each selected channel and returns when they are done (or the
@@ -35,6 +43,8 @@
 
 #include <linux/atomic.h>
 #include <linux/completion.h>
+#include <linux/cpu.h>
+#include <linux/smp.h>
 #include <linux/debugfs.h>
 #include <linux/dma-direction.h>
 #include <linux/mm.h>
@@ -60,6 +70,10 @@
 #define DT_LINE		320	/* one result line */
 #define DT_GUARD	4096	/* bytes checked on each side of a copy */
 #define DT_SCAN_EVERY	64	/* copies between two full buffer scans */
+
+static char caps[32] = "memcpy";
+module_param_string(caps, caps, sizeof(caps), 0444);
+MODULE_PARM_DESC(caps, "Capabilities the public client needs, comma-separated: memcpy, interrupt (default: memcpy)");
 
 static bool private;
 module_param(private, bool, 0444);
@@ -138,6 +152,8 @@ struct dt_slot {
 	dma_addr_t src_dma;
 	dma_addr_t dst_dma;
 	bool by_dma;
+	bool polled;			/* no callback: dmaeng_sync_wait() */
+	s32 cookie;
 	enum dmaeng_result result;
 	struct completion done;
 };
@@ -254,17 +270,22 @@ static void dt_start(struct dt_thread *t, struct dt_slot *s)
 	unmap->addr[0] = s->src_dma;
 	unmap->addr[1] = s->dst_dma;
 
+	s->polled = !dmaeng_chan_has_cap(chan, DMAENG_INTERRUPT);
 	tx = dmaeng_prep_memcpy(chan, s->dst_dma, s->src_dma, s->len,
-				run->prep_flags);
+				s->polled ? run->prep_flags & ~DMAENG_PREP_INTERRUPT :
+					    run->prep_flags);
 	if (!tx) {
 		atomic64_inc(&t->res->prep_failures);
 		goto unmap;
 	}
-	tx->callback = dt_callback;
-	tx->callback_param = s;
+	if (!s->polled) {
+		tx->callback = dt_callback;
+		tx->callback_param = s;
+	}
 	dmaeng_set_unmap(tx, unmap);
 	reinit_completion(&s->done);
-	if (dmaeng_submit(tx) < 0) {
+	s->cookie = dmaeng_submit(tx);
+	if (s->cookie < 0) {
 		atomic64_inc(&t->res->submit_errors);
 		goto unmap;
 	}
@@ -377,11 +398,32 @@ static unsigned int dt_scan(struct dt_thread *t)
 	return bad;
 }
 
+/* Wait for a copy submitted without a callback. */
+static void dt_poll(struct dt_thread *t, struct dt_slot *s)
+{
+	struct dmaeng_chan *chan = t->res->chan;
+	int err;
+
+	err = dmaeng_sync_wait(chan, s->cookie, timeout_ms);
+	if (err == -ETIMEDOUT) {
+		atomic64_inc(&t->res->timeouts);
+		pr_warn_ratelimited("dmaeng_test: %s: copy not done after %u ms\n",
+				    dmaeng_chan_name(chan), timeout_ms);
+		do
+			err = dmaeng_sync_wait(chan, s->cookie, timeout_ms);
+		while (err == -ETIMEDOUT);
+	}
+	s->result = err ? DMAENG_RESULT_ERROR : DMAENG_RESULT_OK;
+	complete(&s->done);
+}
+
 /* Wait for a started copy (its mappings are gone with it), check it. */
 static void dt_finish(struct dt_thread *t, struct dt_slot *s)
 {
 	bool data = true;
 
+	if (s->by_dma && s->polled)
+		dt_poll(t, s);
 	if (s->by_dma) {
 		if (!wait_for_completion_timeout(&s->done,
 						 msecs_to_jiffies(timeout_ms))) {
@@ -696,6 +738,75 @@ static int dt_results_show(struct seq_file *s, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(dt_results);
 
+struct dt_lookup {
+	enum dmaeng_cap cap;
+	struct dmaeng_chan *chan;
+};
+
+static int dt_lookup_here(void *data)
+{
+	struct dt_lookup *l = data;
+
+	l->chan = dmaeng_find_channel(&dt_client, l->cap);
+	return 0;
+}
+
+/* What dmaeng_find_channel() gives this client on each CPU. */
+static int dt_lookups_show(struct seq_file *s, void *unused)
+{
+	static const char * const names[] = { "memcpy", "interrupt" };
+	struct dmaeng_chan *held[DT_MAX_CHANS];
+	struct dt_lookup l;
+	unsigned int cpu;
+	int cap, i, n;
+
+	if (dt_private) {
+		seq_puts(s, "private\n");
+		return 0;
+	}
+	n = dmaeng_client_channels(&dt_client, held, DT_MAX_CHANS);
+	if (n < 0)
+		return n;
+	n = min(n, DT_MAX_CHANS);
+	cpus_read_lock();
+	for_each_online_cpu(cpu) {
+		seq_printf(s, "cpu%u", cpu);
+		for (cap = DMAENG_MEMCPY; cap <= DMAENG_INTERRUPT; cap++) {
+			l.cap = cap;
+			smp_call_on_cpu(cpu, dt_lookup_here, &l, false);
+			for (i = 0; i < n && held[i] != l.chan; i++)
+				;
+			seq_printf(s, " %s=%s%s", names[cap],
+				   l.chan ? dmaeng_chan_name(l.chan) : "none",
+				   !l.chan ? "" : i < n ? "(held)" : "(NOT-HELD)");
+		}
+		seq_putc(s, '\n');
+	}
+	cpus_read_unlock();
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(dt_lookups);
+
+/* caps=: the client's capability mask. */
+static int dt_parse_caps(struct dmaeng_cap_mask *mask)
+{
+	char buf[sizeof(caps)], *p = buf, *name;
+
+	strscpy(buf, caps, sizeof(buf));
+	while ((name = strsep(&p, ","))) {
+		if (!strcmp(name, "memcpy")) {
+			dmaeng_cap_set(DMAENG_MEMCPY, mask);
+		} else if (!strcmp(name, "interrupt")) {
+			dmaeng_cap_set(DMAENG_INTERRUPT, mask);
+		} else {
+			pr_err("dmaeng_test: caps=%s: unknown capability '%s' (known: memcpy, interrupt)\n",
+			       caps, name);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 static bool dt_filter(struct dmaeng_chan *chan, void *param)
 {
 	return dt_wanted(chan);
@@ -706,14 +817,16 @@ static int __init dt_init(void)
 	struct dmaeng_cap_mask mask = {};
 	int err;
 
-	dmaeng_cap_set(DMAENG_MEMCPY, &mask);
+	err = dt_parse_caps(&mask);
+	if (err)
+		return err;
 	if (private) {
 		dt_private = dmaeng_request_channel(&mask, dt_filter, NULL);
 		if (IS_ERR(dt_private)) {
 			err = PTR_ERR(dt_private);
 			dt_private = NULL;
-			pr_err("dmaeng_test: no private MEMCPY channel%s%s: %d\n",
-			       channel[0] ? " named " : "", channel, err);
+			pr_err("dmaeng_test: no private %s channel%s%s: %d\n",
+			       caps, channel[0] ? " named " : "", channel, err);
 			return err;
 		}
 	} else {
@@ -726,6 +839,8 @@ static int __init dt_init(void)
 	debugfs_create_file("run", 0600, dt_debugfs, NULL, &dt_run_fops);
 	debugfs_create_file("results", 0444, dt_debugfs, NULL,
 			    &dt_results_fops);
+	debugfs_create_file("lookups", 0444, dt_debugfs, NULL,
+			    &dt_lookups_fops);
 	return 0;
 }
 

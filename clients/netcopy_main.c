@@ -5,7 +5,7 @@
  *
  * /dev/dmaeng-netcopy takes DMAENG_NETCOPY_RECV ioctls (see
  * include/dmaeng/netcopy_uapi.h): a recv(2) whose copy into the caller's
- * buffer goes to dmaeng_find_channel(DMAENG_MEMCPY) for chunks of at least
+ * buffer goes to dmaeng_find_channel(client, DMAENG_MEMCPY) for chunks of at least
  * copybreak bytes, and to the CPU otherwise (netcopy_recv.c, netcopy_dma.c).
  *
  * It is a public client: registered, it holds a reference on every public
@@ -178,7 +178,7 @@ static void nc_retake(size_t len)
 struct dmaeng_chan *nc_begin_dma(void)
 {
 	down_read(&nc_rwsem);
-	return nc_registered ? dmaeng_find_channel(DMAENG_MEMCPY) : NULL;
+	return nc_registered ? dmaeng_find_channel(&nc_client, DMAENG_MEMCPY) : NULL;
 }
 
 /**
@@ -392,7 +392,9 @@ static int __init nc_init(void)
 #endif
 	if (!nc_sysctl)
 		return -ENOMEM;
+	/* Copies complete through callbacks: INTERRUPT is needed too. */
 	dmaeng_cap_set(DMAENG_MEMCPY, &nc_client.cap_mask);
+	dmaeng_cap_set(DMAENG_INTERRUPT, &nc_client.cap_mask);
 	down_write(&nc_rwsem);
 	err = nc_apply();
 	up_write(&nc_rwsem);

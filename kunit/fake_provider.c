@@ -4,6 +4,7 @@
  */
 
 #include <linux/atomic.h>
+#include <linux/delay.h>
 #include <linux/device.h>
 #include <linux/dma-mapping.h>
 #include <linux/platform_device.h>
@@ -30,17 +31,47 @@ static struct fake_dev *to_fake_dev(struct dmaeng_device *ddev)
 	return container_of(ddev, struct fake_dev, ddev);
 }
 
+static void fake_event(struct fake_dev *fd, char what)
+{
+	int i = atomic_inc_return(&fd->nevents) - 1;
+
+	if (i < FAKE_LOG - 1)
+		fd->events[i] = what;
+}
+
+/* An operation that needs the channel's resources. */
+static void fake_needs_resources(struct fake_chan *fc)
+{
+	if (!READ_ONCE(fc->alive))
+		atomic_inc(&fc->late_ops);
+}
+
 static int fake_alloc(struct dmaeng_chan *chan)
 {
 	struct fake_dev *fd = to_fake_dev(chan->device);
+	struct fake_chan *fc = to_fake_chan(chan);
 
-	atomic_inc(&to_fake_chan(chan)->alloc_calls);
+	atomic_inc(&fc->alloc_calls);
+	if (!fd->fail_alloc)
+		WRITE_ONCE(fc->alive, true);
 	return fd->fail_alloc;
 }
 
 static void fake_free(struct dmaeng_chan *chan)
 {
-	atomic_inc(&to_fake_chan(chan)->free_calls);
+	struct fake_chan *fc = to_fake_chan(chan);
+
+	atomic_inc(&fc->free_calls);
+	WRITE_ONCE(fc->alive, false);
+	fake_event(to_fake_dev(chan->device), 'F');
+}
+
+static void fake_refs_changed(struct dmaeng_chan *chan, int count)
+{
+	struct fake_chan *fc = to_fake_chan(chan);
+
+	if (fc->refs_n < FAKE_LOG)
+		fc->refs_log[fc->refs_n++] = count;
 }
 
 static s32 fake_submit(struct dmaeng_tx *tx)
@@ -50,16 +81,21 @@ static s32 fake_submit(struct dmaeng_tx *tx)
 	unsigned long flags;
 	s32 cookie;
 
+	fake_needs_resources(fc);
 	spin_lock_irqsave(&fc->lock, flags);
 	cookie = dmaeng_cookie_assign(tx);
-	list_add_tail(&d->node, &fc->queue);
+	if (cookie > 0)
+		list_add_tail(&d->node, &fc->queue);
 	spin_unlock_irqrestore(&fc->lock, flags);
 	return cookie;
 }
 
 static void fake_tx_free(struct dmaeng_tx *tx)
 {
-	atomic_inc(&to_fake_dev(tx->chan->device)->tx_freed);
+	struct fake_dev *fd = to_fake_dev(tx->chan->device);
+
+	atomic_inc(&fd->tx_freed);
+	fake_event(fd, 'T');
 	kfree(container_of(tx, struct fake_desc, tx));
 }
 
@@ -67,8 +103,17 @@ static struct dmaeng_tx *fake_prep(struct dmaeng_chan *chan, dma_addr_t dst,
 				   dma_addr_t src, size_t len,
 				   unsigned long flags)
 {
+	struct fake_dev *fd = to_fake_dev(chan->device);
 	struct fake_desc *d;
 
+	fake_needs_resources(to_fake_chan(chan));
+	if (fd->slow_prep_us) {
+		atomic_inc(&fd->prep_running);
+		usleep_range(fd->slow_prep_us, fd->slow_prep_us + 100);
+	}
+	/* After dmaeng_device_unregister() returned: a late call. */
+	if (READ_ONCE(fd->gone))
+		atomic_inc(&fd->late_preps);
 	d = kzalloc(sizeof(*d), flags & DMAENG_PREP_NOWAIT ? GFP_NOWAIT :
 							      GFP_KERNEL);
 	if (!d)
@@ -91,9 +136,9 @@ static void fake_drain(struct fake_chan *fc, bool abort)
 		result = DMAENG_RESULT_OK;
 		if (abort) {
 			result = DMAENG_RESULT_ABORTED;
-		} else if (fc->fail_next) {
+		} else if (fc->fail_next > 0) {
 			result = DMAENG_RESULT_ERROR;
-			fc->fail_next = false;
+			fc->fail_next--;
 		}
 		dmaeng_tx_complete(&d->tx, result);
 		kfree(d);
@@ -106,6 +151,9 @@ static void fake_issue(struct dmaeng_chan *chan)
 	struct fake_chan *fc = to_fake_chan(chan);
 
 	atomic_inc(&fc->issue_calls);
+	fake_needs_resources(fc);
+	udelay(1);	/* widen the window for a racing free */
+	fake_needs_resources(fc);
 	if (!READ_ONCE(fc->hold_issue))
 		fake_drain(fc, false);
 }
@@ -130,6 +178,7 @@ static void fake_synchronize(struct dmaeng_chan *chan)
 
 static void fake_release(struct dmaeng_device *ddev)
 {
+	fake_event(to_fake_dev(ddev), 'R');
 	atomic_inc(&to_fake_dev(ddev)->released);
 }
 
@@ -140,6 +189,7 @@ static const struct dmaeng_device_ops fake_ops = {
 	.issue_pending = fake_issue,
 	.terminate_all = fake_terminate,
 	.synchronize = fake_synchronize,
+	.refs_changed = fake_refs_changed,
 };
 
 static void fake_parent_unregister(void *dev)

@@ -15,13 +15,18 @@
 #include <dmaeng/provider.h>
 
 #define FAKE_MAX_CHANS	8
+#define FAKE_LOG	16
 
 struct fake_chan {
 	struct dmaeng_chan chan;
 	spinlock_t lock;		/* the queue and cookie assignment */
 	struct list_head queue;
 	bool hold_issue;		/* issue_pending leaves the queue alone */
-	bool fail_next;			/* next completion is an error */
+	int fail_next;			/* so many next completions fail */
+	bool alive;			/* between alloc and free_chan_resources */
+	atomic_t late_ops;		/* provider ops while not alive */
+	int refs_log[FAKE_LOG];		/* refs_changed counts, in order */
+	int refs_n;
 	atomic_t alloc_calls;
 	atomic_t free_calls;
 	atomic_t issue_calls;
@@ -36,6 +41,13 @@ struct fake_dev {
 	int fail_alloc;			/* errno for alloc_chan_resources */
 	atomic_t released;
 	atomic_t tx_freed;
+	/* When callbacks run: a log of F(ree), R(elease) and T(x_free). */
+	char events[FAKE_LOG];
+	atomic_t nevents;
+	bool gone;			/* the test saw unregister return */
+	atomic_t late_preps;		/* prep_memcpy entered, ran after gone */
+	unsigned int slow_prep_us;	/* prep_memcpy sleeps this long */
+	atomic_t prep_running;
 };
 
 struct fake_client {

@@ -22,6 +22,7 @@
 MODULE_IMPORT_NS(DMAENG_KUNIT);
 
 #define MEMCPY		BIT(DMAENG_MEMCPY)
+#define INTR		BIT(DMAENG_INTERRUPT)
 #define PRIV		BIT(DMAENG_PRIVATE)
 #define GROWTH		1000000
 
@@ -47,7 +48,8 @@ static int map_init(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, 0,
 			kunit_add_action_or_reset(test, map_layer_restore,
 						  &m->was_on));
-	m->fd = fake_dev_new(test, fake_dma_parent(test), 1, MEMCPY | PRIV);
+	m->fd = fake_dev_new(test, fake_dma_parent(test), 1,
+			    MEMCPY | INTR | PRIV);
 	KUNIT_ASSERT_EQ(test, fake_dev_register(test, m->fd), 0);
 	dmaeng_cap_set(DMAENG_MEMCPY, &mask);
 	m->chan = dmaeng_request_channel(&mask, NULL, NULL);

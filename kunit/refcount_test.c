@@ -82,8 +82,14 @@ static void refcount_rejects_bad_clients(struct kunit *test)
 			-EINVAL);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(dmaeng_request_channel(&empty, NULL, NULL)),
 			-EINVAL);
-	KUNIT_EXPECT_NULL(test, dmaeng_find_channel(DMAENG_PRIVATE));
-	KUNIT_EXPECT_NULL(test, dmaeng_find_channel(DMAENG_CAP_COUNT));
+	/* Lookups: an unregistered client, capabilities with no table. */
+	KUNIT_EXPECT_NULL(test, dmaeng_find_channel(&fc->client, DMAENG_MEMCPY));
+	KUNIT_EXPECT_EQ(test, fake_client_register(test, fc), 0);
+	KUNIT_EXPECT_NULL(test, dmaeng_find_channel(&fc->client,
+						    DMAENG_PRIVATE));
+	KUNIT_EXPECT_NULL(test, dmaeng_find_channel(&fc->client,
+						    DMAENG_CAP_COUNT));
+	KUNIT_EXPECT_EQ(test, fake_client_unregister(fc), 0);
 }
 
 static void refcount_clients_pin_channels(struct kunit *test)
@@ -239,8 +245,9 @@ static void refcount_private_exclusive(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c0->client_count, 1);
 	KUNIT_EXPECT_EQ(test, c1->client_count, 1);
 	KUNIT_EXPECT_EQ(test, fake_refcount(priv), 2);
-	/* A private channel is never in the per-CPU table. */
-	KUNIT_EXPECT_NULL(test, dmaeng_find_channel(DMAENG_MEMCPY));
+	/* A private channel is never in a client's table. */
+	KUNIT_EXPECT_NULL(test, dmaeng_find_channel(&pub->client,
+						    DMAENG_MEMCPY));
 
 	dmaeng_release_channel(c1);
 	KUNIT_EXPECT_EQ(test, c1->client_count, 0);
@@ -272,7 +279,8 @@ static void refcount_private_on_public_device(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fd->chans[0].chan.client_count, 1);
 	KUNIT_EXPECT_EQ(test, fd->chans[1].chan.client_count, 1);
 	KUNIT_EXPECT_EQ(test, fake_refcount(fd), 2);
-	KUNIT_EXPECT_PTR_EQ(test, dmaeng_find_channel(DMAENG_MEMCPY),
+	KUNIT_EXPECT_PTR_EQ(test, dmaeng_find_channel(&pub->client,
+						      DMAENG_MEMCPY),
 			    &fd->chans[1].chan);
 	/* ... and a channel a public client holds is not free. */
 	KUNIT_EXPECT_EQ(test, PTR_ERR(dmaeng_request_channel(&mask, NULL, NULL)),
@@ -312,7 +320,8 @@ static void refcount_alloc_failure(struct kunit *test)
 			-ENOMEM);
 	FAKE_EXPECT_PINNED(test, fd, 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&fd->chans[0].free_calls), 0);
-	KUNIT_EXPECT_NULL(test, dmaeng_find_channel(DMAENG_MEMCPY));
+	KUNIT_EXPECT_NULL(test, dmaeng_find_channel(&a->client, DMAENG_MEMCPY));
+	KUNIT_EXPECT_NULL(test, dmaeng_find_channel(&b->client, DMAENG_MEMCPY));
 
 	/* Nothing was held, so unregistering the clients drops nothing. */
 	KUNIT_EXPECT_EQ(test, fake_client_unregister(a), 0);
@@ -357,7 +366,7 @@ static void refcount_module_going(struct kunit *test)
 static void refcount_unregister_while_held(struct kunit *test)
 {
 	struct device *p = parent(test);
-	struct fake_dev *fd = fake_dev_new(test, p, 2, MEMCPY);
+	struct fake_dev *fd = fake_dev_new(test, p, 2, MEMCPY | INTR);
 	struct fake_dev *priv = fake_dev_new(test, p, 1, MEMCPY | PRIV);
 	struct fake_client *a = fake_client_new(test, "a", MEMCPY);
 	struct dmaeng_chan *chan = &fd->chans[0].chan, *pchan;
@@ -389,7 +398,8 @@ static void refcount_unregister_while_held(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&res.aborted), 2);
 	KUNIT_EXPECT_EQ(test, atomic_read(&res.ok), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&fd->released), 0);
-	KUNIT_EXPECT_EQ(test, atomic_read(&fd->chans[0].free_calls), 1);
+	/* Resources stay until the last reference (tx_free needs them). */
+	KUNIT_EXPECT_EQ(test, atomic_read(&fd->chans[0].free_calls), 0);
 	KUNIT_EXPECT_TRUE(test, dmaeng_chan_is_dead(chan));
 	KUNIT_EXPECT_EQ(test, dmaeng_sync_wait(chan, c2, 10), -EIO);
 
@@ -397,7 +407,7 @@ static void refcount_unregister_while_held(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dmaeng_submit(late_tx), -ENODEV);
 	KUNIT_EXPECT_EQ(test, atomic_read(&fd->tx_freed), 1);
 	KUNIT_EXPECT_NULL(test, dmaeng_prep_memcpy(chan, 0x1000, 0x2000, 64, 0));
-	KUNIT_EXPECT_NULL(test, dmaeng_find_channel(DMAENG_MEMCPY));
+	KUNIT_EXPECT_NULL(test, dmaeng_find_channel(&a->client, DMAENG_MEMCPY));
 	dmaeng_issue_pending(chan);	/* a no-op on a dead channel */
 	KUNIT_EXPECT_EQ(test, atomic_read(&fd->chans[0].issue_calls), 1);
 
@@ -421,7 +431,8 @@ static void refcount_unregister_while_held(struct kunit *test)
 
 static void refcount_transfers(struct kunit *test)
 {
-	struct fake_dev *fd = fake_dev_new(test, parent(test), 1, MEMCPY | PRIV);
+	struct fake_dev *fd = fake_dev_new(test, parent(test), 1,
+					   MEMCPY | INTR | PRIV);
 	struct dmaeng_cap_mask mask = {};
 	struct fake_results res = {};
 	struct dmaeng_chan *chan;
@@ -449,7 +460,7 @@ static void refcount_transfers(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fake_bytes(chan), 128);
 
 	/* An error result: reported, not counted as a copy. */
-	fd->chans[0].fail_next = true;
+	fd->chans[0].fail_next = 1;
 	c3 = fake_copy(chan, &res);
 	KUNIT_EXPECT_EQ(test, dmaeng_sync_wait(chan, c3, 1000), -EIO);
 	KUNIT_EXPECT_EQ(test, dmaeng_tx_status(chan, c3), DMAENG_ERROR);
@@ -504,7 +515,7 @@ static void refcount_issue_pending_all(struct kunit *test)
 	KUNIT_ASSERT_FALSE(test, IS_ERR(priv));
 	KUNIT_ASSERT_EQ(test, fake_client_register(test, a), 0);
 
-	dmaeng_issue_pending_all();
+	dmaeng_issue_pending_all(&a->client);
 	/* Only referenced public channels: not the private, not the idle. */
 	KUNIT_EXPECT_EQ(test, atomic_read(&fd->chans[0].issue_calls), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&fd->chans[1].issue_calls), 1);
@@ -523,12 +534,40 @@ static void refcount_issue_pending_all(struct kunit *test)
 struct churn {
 	struct completion done;
 	atomic_t *errors;
+	atomic_t *bad_lookups;
 	atomic_t privates;
 	int kind;
 	struct fake_dev **devs;
+	struct dmaeng_client *keep;	/* CHURN_LOOKUP: whose lookups */
+	struct fake_dev *stay, *spare;	/* ... may only give these */
+	bool *stop;
 };
 
-enum { CHURN_CLIENT, CHURN_DEVICE, CHURN_PRIVATE };
+enum { CHURN_CLIENT, CHURN_DEVICE, CHURN_PRIVATE, CHURN_LOOKUP };
+
+/* A lookup of @c->keep must give a channel of the devices it holds. */
+static bool churn_lookup_ok(struct churn *c, struct dmaeng_chan *chan)
+{
+	return !chan || chan == &c->stay->chans[0].chan ||
+	       chan == &c->stay->chans[1].chan ||
+	       chan == &c->spare->chans[0].chan;
+}
+
+/* A churning client's own lookup: a channel it holds, never a private. */
+static bool churn_own_lookup_ok(struct dmaeng_client *client)
+{
+	struct dmaeng_chan *chan = dmaeng_find_channel(client, DMAENG_MEMCPY);
+	struct dmaeng_chan *held[8];
+	int i, n;
+
+	if (!chan)
+		return true;
+	n = dmaeng_client_channels(client, held, ARRAY_SIZE(held));
+	for (i = 0; i < min_t(int, n, ARRAY_SIZE(held)); i++)
+		if (held[i] == chan)
+			return !READ_ONCE(chan->private_held);
+	return false;
+}
 
 static int churn_thread(void *data)
 {
@@ -544,8 +583,13 @@ static int churn_thread(void *data)
 	for (i = 0; i < CHURN_ROUNDS; i++) {
 		switch (c->kind) {
 		case CHURN_CLIENT:
-			if (dmaeng_client_register(&client) ||
-			    dmaeng_client_unregister(&client))
+			if (dmaeng_client_register(&client)) {
+				atomic_inc(c->errors);
+				break;
+			}
+			if (!churn_own_lookup_ok(&client))
+				atomic_inc(c->bad_lookups);
+			if (dmaeng_client_unregister(&client))
 				atomic_inc(c->errors);
 			break;
 		case CHURN_DEVICE:
@@ -564,6 +608,16 @@ static int churn_thread(void *data)
 				atomic_inc(c->errors);
 			}
 			break;
+		case CHURN_LOOKUP:
+			/* Until the others are done: many lookups a round. */
+			do {
+				chan = dmaeng_find_channel(c->keep,
+							   DMAENG_INTERRUPT);
+				if (!churn_lookup_ok(c, chan))
+					atomic_inc(c->bad_lookups);
+				cond_resched();
+			} while (i == CHURN_ROUNDS - 1 && !READ_ONCE(*c->stop));
+			break;
 		}
 		cond_resched();
 	}
@@ -575,7 +629,9 @@ static int churn_thread(void *data)
  * Two MEMCPY client threads (one bound to each CPU), a thread registering
  * and unregistering a fresh MEMCPY device each round, and one taking and
  * releasing private channels, all at once.  A client that stays registered
- * for INTERRUPT pins the two devices that stay, and only those.
+ * for INTERRUPT pins the two devices that stay, and only those; a fifth
+ * thread checks its lookups all along, and each churning client checks its
+ * own: only channels the client holds, never a private one.
  */
 static void refcount_parallel_churn(struct kunit *test)
 {
@@ -584,10 +640,12 @@ static void refcount_parallel_churn(struct kunit *test)
 	struct fake_dev *spare = fake_dev_new(test, p, 1, MEMCPY | INTR);
 	struct fake_dev *privdev = fake_dev_new(test, p, 1, MEMCPY | PRIV);
 	struct fake_client *keep = fake_client_new(test, "keep", INTR);
-	struct churn churn[4];
+	struct churn churn[5];
 	struct fake_dev **devs;
 	struct task_struct *t;
 	atomic_t errors = ATOMIC_INIT(0);
+	atomic_t bad_lookups = ATOMIC_INIT(0);
+	bool stop = false;
 	int i, released = 0, pinned = 0;
 
 	KUNIT_ASSERT_EQ(test, fake_dev_register(test, stay), 0);
@@ -600,12 +658,17 @@ static void refcount_parallel_churn(struct kunit *test)
 	for (i = 0; i < CHURN_ROUNDS; i++)
 		devs[i] = fake_dev_new(test, p, 2, MEMCPY);
 
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < 5; i++) {
 		churn[i] = (struct churn){
 			.errors = &errors,
+			.bad_lookups = &bad_lookups,
 			.devs = devs,
-			.kind = i < 2 ? CHURN_CLIENT :
-				i == 2 ? CHURN_DEVICE : CHURN_PRIVATE,
+			.kind = i < 2 ? CHURN_CLIENT : i == 2 ? CHURN_DEVICE :
+				i == 3 ? CHURN_PRIVATE : CHURN_LOOKUP,
+			.keep = &keep->client,
+			.stay = stay,
+			.spare = spare,
+			.stop = &stop,
 		};
 		atomic_set(&churn[i].privates, 0);
 		init_completion(&churn[i].done);
@@ -616,8 +679,11 @@ static void refcount_parallel_churn(struct kunit *test)
 	}
 	for (i = 0; i < 4; i++)
 		wait_for_completion(&churn[i].done);
+	WRITE_ONCE(stop, true);
+	wait_for_completion(&churn[4].done);
 
 	KUNIT_EXPECT_EQ(test, atomic_read(&errors), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&bad_lookups), 0);
 	for (i = 0; i < CHURN_ROUNDS; i++) {
 		released += atomic_read(&devs[i]->released);
 		pinned += fake_refcount(devs[i]) + fake_client_count(devs[i]);

@@ -2,7 +2,9 @@
 /*
  * dmaeng_memcpy: a software DMA engine, the sample dmaeng provider.
  *
- * A platform device "dmaeng_memcpy" with a DMA mask stands for the engine;
+ * A platform device "dmaeng_memcpy" with a DMA mask stands for the engine
+ * (with caps= naming several capability sets, one device each:
+ * "dmaeng_memcpy", "dmaeng_memcpy.1", ...);
  * clients map their buffers with the DMA API for it, so dma-debug and
  * swiotlb see every mapping.  The engine reaches the bytes the way a device
  * would: it translates each DMA address back to a physical address
@@ -31,12 +33,14 @@
 #include <linux/module.h>
 #include <linux/platform_device.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/workqueue.h>
 #include <dmaeng/provider.h>
 #include "dmaeng_swcopy.h"
 
 #define MC_NAME			"dmaeng_memcpy"
 #define MC_MAX_CHANNELS		64
+#define MC_MAX_DEVICES		4
 #define MC_RESERVE_PER_CLIENT	16
 
 /* An unsigned int parameter that only takes values in [min, max]. */
@@ -76,6 +80,14 @@ static unsigned int channels;	/* 0: not given, one per online CPU */
 static struct mc_range mc_channels = { &channels, 1, MC_MAX_CHANNELS };
 module_param_cb(channels, &mc_range_ops, &mc_channels, 0444);
 MODULE_PARM_DESC(channels, "Number of channels, 1..64 (default: one per online CPU)");
+
+static char *caps = "memcpy,interrupt";
+module_param(caps, charp, 0444);
+MODULE_PARM_DESC(caps, "Capabilities of each device, comma-separated (memcpy, interrupt; memcpy required); one device per ';'-separated set, up to 4 (default: memcpy,interrupt)");
+
+static bool fail_init;
+module_param(fail_init, bool, 0444);
+MODULE_PARM_DESC(fail_init, "Fault injection: module init fails after its devices registered with dmaeng (default: 0)");
 
 static bool private;
 module_param(private, bool, 0444);
@@ -125,7 +137,9 @@ struct mc_dev {
 	struct mc_chan chans[];
 };
 
-static struct platform_device *mc_pdev;
+static struct dmaeng_cap_mask mc_masks[MC_MAX_DEVICES];
+static unsigned int mc_ndevs;
+static struct platform_device *mc_pdevs[MC_MAX_DEVICES];
 
 static struct mc_chan *to_mc(struct dmaeng_chan *chan)
 {
@@ -188,7 +202,8 @@ static s32 mc_tx_submit(struct dmaeng_tx *tx)
 
 	spin_lock_irqsave(&mc->lock, flags);
 	cookie = dmaeng_cookie_assign(tx);
-	list_add_tail(&to_desc(tx)->node, &mc->submitted);
+	if (cookie > 0)
+		list_add_tail(&to_desc(tx)->node, &mc->submitted);
 	spin_unlock_irqrestore(&mc->lock, flags);
 	return cookie;
 }
@@ -280,7 +295,8 @@ static void mc_refs_changed(struct dmaeng_chan *chan, int count)
 {
 	struct mc_chan *mc = to_mc(chan);
 
-	if (mempool_resize(mc->pool, MC_RESERVE_PER_CLIENT * count))
+	/* 0: the last client is gone and the pool goes with the resources. */
+	if (count && mempool_resize(mc->pool, MC_RESERVE_PER_CLIENT * count))
 		dev_warn(mc->mdev->ddev.dev,
 			 "%s: reserve not resized to %d clients\n",
 			 chan->name, count);
@@ -345,8 +361,8 @@ static int mc_probe(struct platform_device *pdev)
 	mdev->ddev.owner = THIS_MODULE;
 	mdev->ddev.ops = &mc_ops;
 	mdev->ddev.release = mc_release;
-	dmaeng_cap_set(DMAENG_MEMCPY, &mdev->ddev.cap_mask);
-	dmaeng_cap_set(DMAENG_INTERRUPT, &mdev->ddev.cap_mask);
+	/* Device 0 is "dmaeng_memcpy", device N "dmaeng_memcpy.N". */
+	mdev->ddev.cap_mask = mc_masks[pdev->id < 0 ? 0 : pdev->id];
 	if (private)
 		dmaeng_cap_set(DMAENG_PRIVATE, &mdev->ddev.cap_mask);
 	INIT_LIST_HEAD(&mdev->ddev.channels);
@@ -371,9 +387,10 @@ static int mc_probe(struct platform_device *pdev)
 	if (err)
 		return err;
 	platform_set_drvdata(pdev, mdev);
-	dev_info(dev, "dma%d: %u %s channels, %u-bit DMA mask\n",
+	dev_info(dev, "dma%d: %u %s channels, %s, %u-bit DMA mask\n",
 		 mdev->ddev.dev_id, channels, private ? "private" : "public",
-		 dma_mask_bits);
+		 dmaeng_cap_has(DMAENG_INTERRUPT, &mdev->ddev.cap_mask) ?
+		 "memcpy,interrupt" : "memcpy", dma_mask_bits);
 	return 0;
 }
 
@@ -384,34 +401,106 @@ static struct platform_driver mc_driver = {
 	.probe = mc_probe,
 };
 
+/* caps=: one capability set per device, ';' between devices. */
+static int mc_parse_caps(void)
+{
+	char *buf, *set, *name, *p;
+	int err = -EINVAL;
+
+	buf = kstrdup(caps ?: "", GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	p = buf;
+	mc_ndevs = 0;
+	while ((set = strsep(&p, ";"))) {
+		struct dmaeng_cap_mask *mask = &mc_masks[mc_ndevs];
+
+		if (mc_ndevs == MC_MAX_DEVICES) {
+			pr_err(MC_NAME ": caps=%s: more than %d devices\n", caps,
+			       MC_MAX_DEVICES);
+			goto out;
+		}
+		*mask = (struct dmaeng_cap_mask){};
+		while ((name = strsep(&set, ","))) {
+			if (!strcmp(name, "memcpy")) {
+				dmaeng_cap_set(DMAENG_MEMCPY, mask);
+			} else if (!strcmp(name, "interrupt")) {
+				dmaeng_cap_set(DMAENG_INTERRUPT, mask);
+			} else {
+				pr_err(MC_NAME ": caps=%s: unknown capability '%s' (known: memcpy, interrupt)\n",
+				       caps, name);
+				goto out;
+			}
+		}
+		if (!dmaeng_cap_has(DMAENG_MEMCPY, mask)) {
+			pr_err(MC_NAME ": caps=%s: device %u does not offer memcpy\n",
+			       caps, mc_ndevs);
+			goto out;
+		}
+		mc_ndevs++;
+	}
+	err = 0;
+out:
+	kfree(buf);
+	return err;
+}
+
+static void mc_remove_devices(void)
+{
+	while (mc_ndevs)
+		platform_device_unregister(mc_pdevs[--mc_ndevs]);
+}
+
 static int __init mc_init(void)
 {
+	struct platform_device *pdev;
+	unsigned int n;
 	int err;
 
 	if (!channels)
 		channels = min_t(unsigned int, num_online_cpus(), MC_MAX_CHANNELS);
+	err = mc_parse_caps();
+	if (err)
+		return err;
+	n = mc_ndevs;
+	mc_ndevs = 0;
 
 	err = platform_driver_register(&mc_driver);
 	if (err)
 		return err;
-	mc_pdev = platform_device_register_simple(MC_NAME, PLATFORM_DEVID_NONE,
-						  NULL, 0);
-	if (IS_ERR(mc_pdev)) {
-		platform_driver_unregister(&mc_driver);
-		return PTR_ERR(mc_pdev);
+	while (mc_ndevs < n) {
+		pdev = platform_device_register_simple(MC_NAME,
+						       mc_ndevs ? (int)mc_ndevs :
+						       PLATFORM_DEVID_NONE,
+						       NULL, 0);
+		if (IS_ERR(pdev)) {
+			err = PTR_ERR(pdev);
+			goto fail;
+		}
+		mc_pdevs[mc_ndevs++] = pdev;
+		/* Probing failed: report it instead of loading a useless module. */
+		if (!platform_get_drvdata(pdev)) {
+			err = -ENODEV;
+			goto fail;
+		}
 	}
-	/* Probing failed: report it instead of loading a useless module. */
-	if (!platform_get_drvdata(mc_pdev)) {
-		platform_device_unregister(mc_pdev);
-		platform_driver_unregister(&mc_driver);
-		return -ENODEV;
+	if (fail_init) {
+		pr_err(MC_NAME ": fail_init=1: failing module init after registering %u devices\n",
+		       n);
+		err = -ECANCELED;
+		goto fail;
 	}
 	return 0;
+
+fail:
+	mc_remove_devices();
+	platform_driver_unregister(&mc_driver);
+	return err;
 }
 
 static void __exit mc_exit(void)
 {
-	platform_device_unregister(mc_pdev);
+	mc_remove_devices();
 	platform_driver_unregister(&mc_driver);
 }
 

@@ -11,10 +11,13 @@
 #ifndef _DMAENG_CLIENT_H
 #define _DMAENG_CLIENT_H
 
+#include <linux/compiler.h>
 #include <linux/list.h>
+#include <linux/percpu.h>
 #include <dmaeng/types.h>
 
 struct device;
+struct dmaeng_client_table;
 
 /**
  * struct dmaeng_client - a public-channel client
@@ -22,6 +25,8 @@ struct device;
  * @cap_mask: capabilities it needs; a device must offer all of them
  * @node: dmaeng private, on the list of clients
  * @holds: dmaeng private, the channel references this client holds
+ * @table: dmaeng private, this client's per-CPU channel table, read by
+ *	dmaeng_find_channel()
  *
  * Zero-initialise it, set @name and @cap_mask, then register it.
  */
@@ -30,14 +35,50 @@ struct dmaeng_client {
 	struct dmaeng_cap_mask cap_mask;
 	struct list_head node;
 	struct list_head holds;
+	struct dmaeng_client_table __percpu *table;
+};
+
+/* The per-CPU table of a client: one channel per transfer capability. */
+struct dmaeng_client_table {
+	struct dmaeng_chan __rcu *chan[DMAENG_CAP_COUNT];
 };
 
 int dmaeng_client_register(struct dmaeng_client *client);
 int dmaeng_client_unregister(struct dmaeng_client *client);
 int dmaeng_client_channels(struct dmaeng_client *client,
 			   struct dmaeng_chan **chans, unsigned int max);
-struct dmaeng_chan *dmaeng_find_channel(enum dmaeng_cap cap);
-void dmaeng_issue_pending_all(void);
+void dmaeng_issue_pending_all(struct dmaeng_client *client);
+
+/**
+ * dmaeng_find_channel() - this CPU's channel among those a client holds
+ * @client: a registered public client
+ * @cap: DMAENG_MEMCPY or DMAENG_INTERRUPT
+ *
+ * Lock-free: two loads, no atomic operation, no barrier.  The channel is
+ * one that @client holds, whose device offers @cap and was not
+ * unregistered when the table was last computed: node-local channels
+ * first, CPUs spread evenly over them, recomputed as channels, clients and
+ * CPUs come and go.  @client's own reference keeps it valid until
+ * dmaeng_client_unregister(); a hot-unplug that races the lookup makes it
+ * refuse new work (dmaeng_prep_memcpy() returns NULL).  Migrating to
+ * another CPU afterwards is harmless.
+ *
+ * Return: the channel, or NULL if @client holds none that offers @cap or
+ * is not registered.
+ */
+static inline struct dmaeng_chan *
+dmaeng_find_channel(struct dmaeng_client *client, enum dmaeng_cap cap)
+{
+	struct dmaeng_client_table __percpu *table = READ_ONCE(client->table);
+
+	if (unlikely(!table || (unsigned int)cap >= DMAENG_CAP_COUNT))
+		return NULL;
+	/*
+	 * Published with rcu_assign_pointer(); the caller's own reference,
+	 * not RCU, keeps the channel alive, so no read-side section.
+	 */
+	return (struct dmaeng_chan __force *)this_cpu_read(table->chan[cap]);
+}
 
 /**
  * typedef dmaeng_filter_fn - choose a private channel
@@ -55,6 +96,7 @@ struct dmaeng_chan *dmaeng_request_channel(const struct dmaeng_cap_mask *mask,
 void dmaeng_release_channel(struct dmaeng_chan *chan);
 
 struct device *dmaeng_chan_dma_device(struct dmaeng_chan *chan);
+bool dmaeng_chan_has_cap(struct dmaeng_chan *chan, enum dmaeng_cap cap);
 const char *dmaeng_chan_name(struct dmaeng_chan *chan);
 
 struct dmaeng_tx *dmaeng_prep_memcpy(struct dmaeng_chan *chan, dma_addr_t dst,

@@ -12,6 +12,7 @@
 #ifndef _DMAENG_PROVIDER_H
 #define _DMAENG_PROVIDER_H
 
+#include <linux/atomic.h>
 #include <linux/compiler.h>
 #include <linux/kref.h>
 #include <linux/list.h>
@@ -29,24 +30,54 @@ struct dmaeng_map_dev;
  * @alloc_chan_resources: prepare a channel for use, called when its first
  *	reference is taken; return 0 or a negative errno
  * @free_chan_resources: release what @alloc_chan_resources set up, called
- *	after the last reference is dropped (after @terminate_all and
- *	@synchronize) or when the device is unregistered
+ *	at the last reference's drop (after @terminate_all and @synchronize),
+ *	which may come after dmaeng_device_unregister() returned
  * @prep_memcpy: prepare a copy of @len bytes from @src to @dst (DMA
  *	addresses on the device's struct device); return NULL on failure.
  *	May sleep unless DMAENG_PREP_NOWAIT is in @flags.
  * @issue_pending: start the queued descriptors; must not sleep
- * @tx_status: optional, the state of @cookie (default: from the cookies)
+ * @tx_status: optional, the state of @cookie (default: from the cookies);
+ *	must not sleep
  * @terminate_all: abort every queued and running descriptor, completing
  *	each with DMAENG_RESULT_ABORTED; may be asynchronous
  * @synchronize: wait until no descriptor runs and no callback is running;
  *	no callback may start after it returns
- * @refs_changed: optional, the channel's client_count changed to @count
- *	(after @alloc_chan_resources for the first reference, before
- *	@free_chan_resources for the last); for sizing per-client reserves
+ * @refs_changed: optional, the channel's client_count changed to @count:
+ *	every change, from 1 after @alloc_chan_resources to 0 before
+ *	@free_chan_resources; for sizing per-client reserves
  *
+ * Calling context
+ * ---------------
  * @alloc_chan_resources, @free_chan_resources, @terminate_all,
- * @synchronize and @refs_changed are called with dmaeng's lock held and CPU
- * hotplug held off: they must not call dmaeng functions or cpus_read_lock().
+ * @synchronize, @refs_changed and &dmaeng_device.release run in process
+ * context under dmaeng's registry mutex and nothing else: not under
+ * cpus_read_lock(), so they may allocate or destroy workqueues and caches
+ * (which take it), and may sleep.  They must not call back into dmaeng.
+ * @prep_memcpy runs in the client's context (process context unless
+ * DMAENG_PREP_NOWAIT); dmaeng_device_unregister() waits for it.
+ * &dmaeng_tx.tx_submit, @issue_pending and @tx_status run in the client's
+ * context, possibly atomic, inside an RCU read-side section.
+ * &dmaeng_tx.tx_free runs in the client's context, possibly atomic.
+ *
+ * After dmaeng_device_unregister() returns
+ * -----------------------------------------
+ * No @prep_memcpy, &dmaeng_tx.tx_submit, @issue_pending, @tx_status,
+ * @alloc_chan_resources, @terminate_all or @synchronize runs any more: the
+ * channels were marked dead, every call that had begun was waited for, and
+ * each channel was terminated and synchronized.  What may still run, while
+ * clients keep references on the dead channels (their references keep the
+ * provider module loaded):
+ *
+ * - &dmaeng_tx.tx_free, for a descriptor prepared before and submitted
+ *   after (the submit is refused with -ENODEV);
+ * - @refs_changed, as holders drop their references;
+ * - @free_chan_resources, at the last reference of each channel that had
+ *   resources;
+ * - &dmaeng_device.release, once, after all of them.
+ *
+ * So channel resources (descriptor pools, whatever tx_free needs) must live
+ * until @free_chan_resources, and device-wide ones (workqueues, IRQs, MMIO)
+ * may go as soon as dmaeng_device_unregister() returns.
  */
 struct dmaeng_device_ops {
 	int (*alloc_chan_resources)(struct dmaeng_chan *chan);
@@ -64,20 +95,27 @@ struct dmaeng_device_ops {
 /**
  * struct dmaeng_device - a provider's DMA device
  * @dev: the struct device transfers are mapped for (the DMA API device);
- *	it must stay valid until @release runs, since clients unmap their
- *	buffers for it after a hot-unplug
+ *	dmaeng holds a reference on it (get_device()) from registration
+ *	until after @release, since clients unmap their buffers for it after
+ *	a hot-unplug
  * @owner: the provider module, pinned while any channel is held
  * @cap_mask: capabilities of every channel of the device
  * @channels: the provider's channels, linked through
  *	&dmaeng_chan.device_node before registration
  * @ops: the provider's operations
  * @release: called once, after unregistration and the last channel
- *	reference, to free the provider's memory; required
+ *	reference, to free the provider's memory; required.  Process
+ *	context, under dmaeng's registry mutex: must not call dmaeng.
  * @dev_id: dmaeng: the device number D in dma<D>chan<C>
  * @chancnt: dmaeng: number of channels
  * @ref: dmaeng: held by the registration and by every channel reference
  * @node: dmaeng: on the RCU list of registered devices
  * @registered: dmaeng: between register and unregister
+ * @in_core: dmaeng: between register and @release; a device still held
+ *	after unregistration cannot be registered again
+ * @live_pending: dmaeng: registered while its owner module was still
+ *	initialising (MODULE_STATE_COMING); public clients take its channels
+ *	only once the module is live, so that a failed init leaves nothing
  * @map: dmaeng: the mapping counters of the device
  */
 struct dmaeng_device {
@@ -93,6 +131,8 @@ struct dmaeng_device {
 	struct kref ref;
 	struct list_head node;
 	bool registered;
+	bool in_core;
+	bool live_pending;
 	struct dmaeng_map_dev *map;
 };
 
@@ -104,13 +144,19 @@ struct dmaeng_device {
  * @name: "dma<D>chan<C>" (set at registration)
  * @cookie: last cookie assigned, under the provider's channel lock
  * @completed_cookie: last cookie completed
- * @error_cookie: last cookie completed with an error or aborted
+ * @results: dmaeng: a ring of one bit per cookie, set when it failed or
+ *	was aborted, while the channel has resources (dmaengine_chan.c)
+ * @aged_error: dmaeng: the newest failed cookie that left @results
  * @client_count: dmaeng: references held (public clients, or 1 when held
  *	as a private channel); shown as sysfs in_use
  * @table_count: dmaeng: per-CPU table slots pointing at the channel
  * @balance_load: dmaeng: scratch count while rebalancing the table
  * @private_held: dmaeng: held exclusively through dmaeng_request_channel()
  * @dead: dmaeng: the device was unregistered; new work is refused
+ * @stopped: dmaeng: dead, and terminated and synchronized by
+ *	dmaeng_device_unregister(): nothing runs on it any more
+ * @preps: dmaeng: dmaeng_prep_memcpy() calls in progress, waited for by
+ *	dmaeng_device_unregister()
  * @resources: dmaeng: alloc_chan_resources done, free not yet
  * @dev: dmaeng: the sysfs class device
  * @stats: dmaeng: per-CPU memcpy_count and bytes_transferred
@@ -124,14 +170,17 @@ struct dmaeng_chan {
 
 	s32 cookie;
 	s32 completed_cookie;
-	s32 error_cookie;
+	unsigned long *results;
+	s32 aged_error;
 
 	int client_count;
 	int table_count;
 	unsigned int balance_load;
 	bool private_held;
 	bool dead;
+	bool stopped;
 	bool resources;
+	atomic_t preps;
 	struct dmaeng_chan_dev *dev;
 	struct dmaeng_chan_stats __percpu *stats;
 	wait_queue_head_t wq;
@@ -148,7 +197,8 @@ int __dmaeng_device_register(struct dmaeng_device *ddev,
  * Clients already registered get references on the new channels at once.
  *
  * Return: 0, -EINVAL for an incomplete device, -EBUSY if it is already
- * registered, -ENODEV if @owner is going away, or -ENOMEM.
+ * registered or was unregistered but is still held (before its
+ * &dmaeng_device.release), -ENODEV if @owner is going away, or -ENOMEM.
  */
 #define dmaeng_device_register(ddev) __dmaeng_device_register(ddev, THIS_MODULE)
 void dmaeng_device_unregister(struct dmaeng_device *ddev);

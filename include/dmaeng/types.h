@@ -106,7 +106,12 @@ enum dmaeng_result {
 typedef void (*dmaeng_callback_t)(void *param, enum dmaeng_result result);
 
 /* Flags for dmaeng_prep_memcpy(). */
-/* Run the callback when the transfer completes. */
+/*
+ * Run the callback when the transfer completes.  Only a device with
+ * DMAENG_INTERRUPT accepts it, and only a descriptor prepared with it may
+ * have a callback: dmaeng_submit() refuses one that has a callback without
+ * it (-EINVAL).
+ */
 #define DMAENG_PREP_INTERRUPT	BIT(0)
 /* Do not sleep: fail (return NULL) rather than wait for memory. */
 #define DMAENG_PREP_NOWAIT	BIT(1)
@@ -119,14 +124,22 @@ typedef void (*dmaeng_callback_t)(void *param, enum dmaeng_result result);
  * @flags: the DMAENG_PREP_* flags it was prepared with
  * @callback: optional completion callback, set by the client before submit
  * @callback_param: argument for @callback
- * @tx_submit: provider: queue the descriptor and assign its cookie with
- *	dmaeng_cookie_assign() under the channel's lock; must not sleep
- * @tx_free: provider: free a descriptor that was prepared but never queued
+ * @tx_submit: provider: assign the descriptor's cookie with
+ *	dmaeng_cookie_assign() under the channel's lock and, if that
+ *	succeeded, queue it; return the cookie or the negative errno of
+ *	dmaeng_cookie_assign() (then not queued); must not sleep
+ * @tx_free: provider: free a descriptor that was prepared but never queued;
+ *	may run after dmaeng_device_unregister() returned
  * @unmap: mappings to release when it completes, see dmaeng_set_unmap()
  *
  * Providers embed this in their own descriptor.  Clients set @callback and
  * @callback_param between dmaeng_prep_memcpy() and dmaeng_submit() and must
- * not touch the descriptor after submitting it.
+ * not touch the descriptor after submitting it, whatever dmaeng_submit()
+ * returned: a descriptor whose submission fails is freed by dmaeng (through
+ * @tx_free, its @unmap released).  (The kernel's dmaengine leaves a
+ * descriptor whose tx_submit failed with the driver and the client must
+ * not reuse it either; dmaeng frees it at once so that a client's fallback
+ * path needs no second call and cannot leak it.)
  */
 struct dmaeng_tx {
 	struct dmaeng_chan *chan;

@@ -19,7 +19,7 @@
  *	 8-channel fake device with 64 clients registered, which all take its
  *	 channels.  Run it with no other dmaeng device loaded: the channel
  *	 counts are then the whole registry.  Timed by the writer's thread.
- * find: ns per call of dmaeng_find_channel(DMAENG_MEMCPY), of the kernel's
+ * find: ns per call of dmaeng_find_channel(client, DMAENG_MEMCPY), of the kernel's
  *	 dma_find_channel(DMA_MEMCPY) (after dmaengine_get()) and of a bare
  *	 this_cpu_read() of a per-CPU pointer (the floor), each in the same
  *	 loop; from one thread bound to the first CPU, then from one thread
@@ -283,7 +283,7 @@ static const char * const db_find_names[DB_FIND_KINDS] = {
 
 static const char * const db_find_descs[DB_FIND_KINDS] = {
 	"ns per this_cpu_read() of a per-CPU pointer (the floor)",
-	"ns per dmaeng_find_channel(DMAENG_MEMCPY)",
+	"ns per dmaeng_find_channel(client, DMAENG_MEMCPY)",
 	"ns per dma_find_channel(DMA_MEMCPY), kernel dmaengine",
 };
 
@@ -302,7 +302,7 @@ static int db_find_fn(struct db_thread *t)
 	case DB_FIND_DMAENG:
 		t->t0 = db_now();
 		for (i = 0; i < DB_FIND_ITERS; i++)
-			acc += (unsigned long)dmaeng_find_channel(DMAENG_MEMCPY);
+			acc += (unsigned long)dmaeng_find_channel(&db_client, DMAENG_MEMCPY);
 		t->t1 = db_now();
 		break;
 	case DB_FIND_DMAENGINE:
