@@ -476,9 +476,12 @@ static void lifetime_terminate_sync_during_unregister(struct kunit *test)
 
 	t = kthread_run(unregister_fn, &u, "dmaeng-unreg");
 	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
-	for (i = 0; i < 100000 && !dmaeng_chan_is_dead(chan); i++)
-		cpu_relax();
+	/* Until unregister marked it dead: at most 5 s. */
+	for (i = 0; i < 50000 && !dmaeng_chan_is_dead(chan); i++)
+		usleep_range(50, 100);
 	KUNIT_EXPECT_TRUE(test, dmaeng_chan_is_dead(chan));
+	kunit_info(test, "terminate_sync %s unregister stopped the channel\n",
+		   READ_ONCE(chan->stopped) ? "after" : "before");
 	KUNIT_EXPECT_EQ(test, dmaeng_terminate_sync(chan), 0);
 	/* Returned: no descriptor runs, every callback has run. */
 	KUNIT_EXPECT_EQ(test, atomic_read(&res.aborted), 3);

@@ -49,7 +49,7 @@ static int map_init(struct kunit *test)
 			kunit_add_action_or_reset(test, map_layer_restore,
 						  &m->was_on));
 	m->fd = fake_dev_new(test, fake_dma_parent(test), 1,
-			    MEMCPY | INTR | PRIV);
+			     MEMCPY | INTR | PRIV);
 	KUNIT_ASSERT_EQ(test, fake_dev_register(test, m->fd), 0);
 	dmaeng_cap_set(DMAENG_MEMCPY, &mask);
 	m->chan = dmaeng_request_channel(&mask, NULL, NULL);

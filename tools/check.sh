@@ -20,8 +20,16 @@ step() { echo "== $*"; }
 step "dependencies"
 # shellcheck disable=SC2046
 tools/deps.sh $([ "$mode" = bench ] && echo gnuplot-nox)
-step "test kernel (build/kernel)"
-tools/kernel.sh >/dev/null
+step "test kernel (build/kernel/obj: lockdep, KASAN, UBSAN, debug objects, hang detectors)"
+tools/kernel.sh test >/dev/null
+# The KCSAN kernel (it cannot be combined with KASAN): make check runs the
+# KUnit suites and the short soak on it, check-selftest its planted race.
+kcsan=0
+case $mode in check|selftest) kcsan=1 ;; esac
+if [ $kcsan = 1 ]; then
+	step "KCSAN kernel (build/kernel/obj-kcsan)"
+	tools/kernel.sh kcsan >/dev/null
+fi
 
 mkdir -p "$out"
 : > "$out/host.ktap"
@@ -45,6 +53,13 @@ else
 	kos=$(sed -e 's/\.o$/.ko/' -e "s|^\([^/]\)|$mbuild/src/\1|" "$mbuild/src/modules.order" 2>/dev/null || true)
 fi
 echo "$kos" | sed 's|.*/|   |'
+if [ "$mode" = selftest ]; then
+	# The planted KUnit module that cannot load: a truncated copy.
+	noload=$mbuild/dmaeng_selftest_noload_kunit.ko
+	head -c 4096 "$mbuild/src/tools/selftest/dmaeng_selftest_kunit.ko" > "$noload"
+	kos="$kos
+$noload"
+fi
 
 if [ "$mode" = check ]; then
 	stock=$(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1)
@@ -114,6 +129,16 @@ if [ "$mode" = check ]; then
 	fi
 fi
 
+if [ $kcsan = 1 ]; then
+	step "modules against the KCSAN kernel, W=1"
+	if kkos=$(tools/modules.sh build/kernel/obj-kcsan "${mbuild}-kcsan" W=1 "${extra[@]}"); then
+		host_check ok "modules build against the KCSAN kernel with W=1, no warning"
+	else
+		host_check "not ok" "modules build against the KCSAN kernel with W=1, no warning"
+		kkos=$(sed -e 's/\.o$/.ko/' -e "s|^\([^/]\)|${mbuild}-kcsan/src/\1|" "${mbuild}-kcsan/src/modules.order" 2>/dev/null || true)
+	fi
+fi
+
 step "guest programs (tools/netcopy, static)"
 mkdir -p build/guest-bin
 if gcc -static -O2 -Wall -Wextra -Werror -Iinclude -o build/guest-bin/netcopy \
@@ -126,6 +151,8 @@ fi
 step "initramfs"
 # shellcheck disable=SC2086
 tools/initramfs.sh "$out/initramfs.cpio.gz" $kos
+# shellcheck disable=SC2086
+[ $kcsan = 1 ] && tools/initramfs.sh "$out/initramfs-kcsan.cpio.gz" $kkos
 
 case $mode in
 shell)
@@ -172,23 +199,47 @@ if [ "$mode" = soak ]; then
 	kunit=0
 	limit=${SOAK_TIMEOUT:-7200}
 fi
+# Every boot has a label, KERNEL:N, by which tools/plan.manifest pins what
+# it must report; $out/boots.list maps labels to boot directories.
+: > "$out/boots.list"
 n=0
-for args in "${boot_args[@]}"; do
+boot() {	# boot LABEL KERNEL-OBJDIR INITRAMFS KUNIT SCENARIOS EXTRA-ARGS
 	n=$((n + 1))
-	extra=${args#default}
-	step "guest boot $n: plan $mode ${extra:+($extra)}"
-	tools/run-guest.sh -t "$limit" -p "$mode" -o "$out/boot$n" \
-		-a "dmaeng.boot=$n dmaeng.kunit=$([ $n = 1 ] && echo $kunit || echo 0) dmaeng.scenarios=${group[$args]} $extra" \
-		"$out/initramfs.cpio.gz"
+	step "guest boot $n ($1): plan $mode, scenarios ${5:-none}${6:+ ($6)}"
+	tools/run-guest.sh -t "$limit" -k "$2" -p "$mode" -o "$out/boot$n" \
+		-a "dmaeng.boot=$n dmaeng.kunit=$4 dmaeng.scenarios=$5 $6" "$3"
 	cat "$out/boot$n/console.log" >> "$out/console.log"
 	cat "$out/boot$n/results.ktap" >> "$out/results.ktap"
 	rc=$(cat "$out/boot$n/qemu.rc")
 	[ "$rc" = 0 ] || echo "$rc" > "$out/qemu.rc"
+	echo "$1 boot$n" >> "$out/boots.list"
+}
+i=0
+for args in "${boot_args[@]}"; do
+	[ "$mode" = selftest ] && break
+	i=$((i + 1))
+	boot "test:$i" build/kernel/obj "$out/initramfs.cpio.gz" \
+		"$([ $i = 1 ] && echo $kunit || echo 0)" "${group[$args]}" \
+		"${args#default}"
 done
+# make check-selftest: the planted failures, each kernel its own.
+if [ "$mode" = selftest ]; then
+	boot test:1 build/kernel/obj "$out/initramfs.cpio.gz" 1 "" \
+		dmaeng.selftest=test
+	boot kcsan:1 build/kernel/obj-kcsan "$out/initramfs-kcsan.cpio.gz" 0 \
+		"" dmaeng.selftest=kcsan
+fi
+# The KCSAN kernel: every KUnit suite and the short soak.
+if [ "$mode" = check ]; then
+	boot kcsan:1 build/kernel/obj-kcsan "$out/initramfs-kcsan.cpio.gz" 1 \
+		60-soak ""
+fi
 echo "$n" > "$out/boots"
 step "results (kunit.py parse)"
 rc=0
-tools/report.sh "$out" > "$out/report.txt" || rc=$?
+manifest=
+[ "$mode" = check ] && manifest=tools/plan.manifest
+tools/report.sh "$out" $manifest > "$out/report.txt" || rc=$?
 echo "elapsed: $(( $(date +%s) - t0 ))s; console: $out/console.log"
 
 if [ "$mode" = selftest ]; then

@@ -1,22 +1,38 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Build (or reuse) the dmaeng test kernel: Debian's linux-source-6.12,
-# x86_64 tinyconfig plus tools/dmaeng.config merged with the kernel's own
+# kernel.sh [--source | VARIANT]
+#
+# Build (or reuse) a dmaeng test kernel: Debian's linux-source-6.12, x86_64
+# tinyconfig plus the variant's fragments merged with the kernel's own
 # scripts/kconfig/merge_config.sh, built with O= under build/kernel/.
 #
-# The build is cached: it is redone only when the source package version,
-# the fragment or this script's build recipe changes.  Prints the object
-# directory on success.
+#   test   (default) tools/dmaeng.config + tools/sanitize-kasan.config:
+#          lockdep, dma-debug, kmemleak, failslab, KASAN, UBSAN,
+#          debug objects, hung-task and soft-lockup detectors
+#          -> build/kernel/obj
+#   kcsan  tools/dmaeng.config + tools/sanitize-kcsan.config (KCSAN cannot
+#          be combined with KASAN) -> build/kernel/obj-kcsan
+#
+# Each variant is cached on its own: it is rebuilt only when the source
+# package version, one of its fragments or this script's build recipe
+# changes.  Prints the object directory on success.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 tarball=${DMAENG_KSRC_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
 pkg=linux-source-6.12
-fragment=$top/tools/dmaeng.config
 kdir=$top/build/kernel
 src=$kdir/src
-obj=$kdir/obj
+variant=test
+[ "${1:-}" != --source ] && variant=${1:-test}
+case $variant in
+test)	obj=$kdir/obj
+	fragments="$top/tools/dmaeng.config $top/tools/sanitize-kasan.config" ;;
+kcsan)	obj=$kdir/obj-kcsan
+	fragments="$top/tools/dmaeng.config $top/tools/sanitize-kcsan.config" ;;
+*)	echo "kernel: unknown variant '$variant' (test, kcsan)" >&2; exit 2 ;;
+esac
 recipe=2	# bump when the build commands below change
 
 export ARCH=x86_64
@@ -26,7 +42,8 @@ log() { echo "kernel: $*" >&2; }
 
 [ -f "$tarball" ] || { log "missing $tarball (apt-get install $pkg)"; exit 1; }
 version=$(dpkg-query -W -f '${Version}' "$pkg" 2>/dev/null || stat -c %Y "$tarball")
-key=$( (echo "$version"; echo "recipe=$recipe"; cat "$fragment") | sha256sum | cut -d' ' -f1)
+# shellcheck disable=SC2086
+key=$( (echo "$version"; echo "recipe=$recipe"; cat $fragments) | sha256sum | cut -d' ' -f1)
 
 mkdir -p "$kdir"
 if [ "$(cat "$src/.dmaeng-version" 2>/dev/null)" != "$version" ]; then
@@ -46,11 +63,12 @@ if [ "$(cat "$obj/.dmaeng-key" 2>/dev/null)" = "$key" ] &&
 	exit 0
 fi
 
-log "configuring: tinyconfig + $(basename "$fragment")"
+log "configuring $variant: tinyconfig + $(for f in $fragments; do basename "$f"; done | paste -sd+)"
 mkdir -p "$obj"
 rm -f "$obj/.dmaeng-key"
 make -s -C "$src" O="$obj" tinyconfig >/dev/null
-(cd "$src" && scripts/kconfig/merge_config.sh -O "$obj" "$obj/.config" "$fragment") \
+# shellcheck disable=SC2086
+(cd "$src" && scripts/kconfig/merge_config.sh -O "$obj" "$obj/.config" $fragments) \
 	> "$obj/merge_config.log" 2>&1
 # Every line of the fragment must survive (merge_config.sh's own report
 # also lists the tinyconfig base it overrides, so check ours directly).
@@ -69,10 +87,11 @@ while read -r line; do
 	fi
 	log "fragment line not honoured: $want (got: $(grep -w "$sym" "$obj/.config" || echo unset))"
 	missing=1
-done < "$fragment"
+# shellcheck disable=SC2086
+done < <(cat $fragments)
 [ $missing = 0 ] || exit 1
 
-log "building vmlinux, bzImage and modules with -j$jobs"
+log "building $variant: vmlinux, bzImage and modules with -j$jobs"
 start=$(date +%s)
 make -s -C "$src" O="$obj" -j"$jobs" bzImage modules >"$obj/build.log" 2>&1 || {
 	tail -n 40 "$obj/build.log" >&2

@@ -1,14 +1,17 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# report.sh OUTDIR
+# report.sh OUTDIR [MANIFEST]
 #
 # Judge one guest run.  OUTDIR holds console.log and results.ktap (from
-# run-guest.sh) and host.ktap (checks made on the host, one KTAP result line
-# each).  The console is scanned for kernel splats; everything is assembled
-# into one KTAP document (OUTDIR/all.ktap), parsed by the kernel tree's own
-# tools/testing/kunit/kunit.py, and summarised as "N passed, N failed".
-# Exits non-zero when anything failed or nothing ran.
+# run-guest.sh), host.ktap (checks made on the host, one KTAP result line
+# each) and boots.list (each boot's label and directory).  The console is
+# scanned for each kind of kernel report, one check per detector; with a
+# MANIFEST (make check: tools/plan.manifest) every boot's suites and their
+# numbers of checks must be exactly the pinned ones.  Everything is
+# assembled into one KTAP document (OUTDIR/all.ktap), parsed by the kernel
+# tree's own tools/testing/kunit/kunit.py, and summarised as
+# "N passed, N failed".  Exits non-zero when anything failed or nothing ran.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -34,11 +37,6 @@ else
 	check "every guest boot ($boots) ran its plan to the end" "not ok" \
 		"$done of $boots boots said 'dmaeng: guest done' (qemu rc $(cat "$out/qemu.rc" 2>/dev/null))"
 fi
-splat='BUG:|WARNING:|Oops|Kernel panic|general protection fault|'
-splat+='possible circular locking|possible recursive locking|'
-splat+='inconsistent lock state|suspicious RCU usage|lockdep is turned off|'
-splat+='turning off the locking correctness validator|UBSAN:|'
-splat+='INFO: task .* blocked|DMA-API: .*(error|warning)|Call Trace:'
 # Between "dmaeng: fault injection on" and "... off" (the soak arms
 # failslab for insmod, whose vmalloc reports its failures with a stack), a
 # kernel allocation-failure report is expected: it is set aside, up to the
@@ -54,12 +52,36 @@ awk -v aside="$expected" '
 nexp=$(grep -cE 'vmalloc error:|page allocation failure:' "$expected" || true)
 aside=
 [ "$nexp" = 0 ] || aside=" ($nexp injected allocation failures reported by the kernel, set aside)"
-if bad=$(grep -E "$splat" "$out/console.judged"); then
-	check "console has no BUG/WARNING/Oops/lockdep report" "not ok" \
-		"$(echo "$bad" | head -n 20)"
-else
-	check "console has no BUG/WARNING/Oops/lockdep report$aside" ok
-fi
+# One check per detector, each with the report's first lines (the planted
+# or guilty function is in them).
+console_check() {	# console_check DESC ERE [EXCLUDE-ERE]
+	local bad
+	bad=$(grep -E "$2" "$out/console.judged" || true)
+	[ -n "${3:-}" ] && bad=$(echo "$bad" | grep -vE "$3" || true)
+	if [ -n "$bad" ]; then
+		check "console: $1" "not ok" "$(echo "$bad" | head -n 12)"
+	else
+		check "console: $1" ok
+	fi
+}
+lockdep='possible circular locking|possible recursive locking|inconsistent lock state|'
+lockdep+='suspicious RCU usage|lockdep is turned off|turning off the locking correctness validator|'
+lockdep+='sleeping function called from invalid context|bad unlock balance|held lock freed|'
+lockdep+='Invalid wait context|lock held when returning to user space'
+console_check "no KASAN report" 'BUG: KASAN:'
+console_check "no UBSAN report" 'UBSAN:'
+console_check "no KCSAN report" 'BUG: KCSAN:'
+console_check "no hung task" 'INFO: task .* blocked for more than'
+console_check "no soft lockup" 'soft lockup'
+console_check "no debug-objects report" 'ODEBUG:'
+console_check "no lockdep or atomic-sleep report" "$lockdep"
+console_check "no DMA-API error or warning" 'DMA-API: .*(error|warning)'
+console_check "no WARNING$aside" 'WARNING:'
+console_check "no other BUG, Oops or panic" \
+	'BUG:|Oops|Kernel panic|general protection fault' \
+	'BUG: (KASAN|KCSAN):|soft lockup|sleeping function called'
+console_check "no printk messages dropped" 'printk messages dropped'
+console_check "no other stack dump (Call Trace)" 'Call Trace:'
 # No kernel address in the clear in dmaeng's log lines: no kernel virtual
 # address and no 0x-prefixed address of 8 digits or more (what %pad, %pa
 # or %llx print).  Hashed pointers (%p) print as 8 zeros and 8 digits.
@@ -74,10 +96,20 @@ fi
 cat "$out/host.ktap" >> "$harness"
 nhost=$(grep -cE '^    (not )?ok ' "$harness")
 
+# The pinned plan: every boot's suites, each with its number of checks.
+plan=$out/plan.ktap
+: > "$plan"
+if [ -n "${2:-}" ]; then
+	# shellcheck disable=SC2046
+	python3 "$top/tools/ktap.py" manifest "$2" \
+		$(awk -v o="$out" '{ print $1 "=" o "/" $2 "/results.ktap" }' "$out/boots.list") \
+		> "$plan"
+fi
+
 # One KTAP document: every suite the guest reported plus the harness suite,
 # top-level results renumbered in order.
 {
-	cat "$out/results.ktap"
+	cat "$out/results.ktap" "$plan"
 	echo "    KTAP version 1"
 	echo "    # Subtest: dmaeng_harness"
 	echo "    1..$nhost"

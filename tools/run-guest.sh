@@ -1,14 +1,16 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# run-guest.sh [-t SECONDS] [-a "CMDLINE ARGS"] [-q "QEMU ARGS"] [-i|-v]
-#              -p PLAN -o OUTDIR INITRAMFS
+# run-guest.sh [-t SECONDS] [-k KERNEL-OBJDIR] [-a "CMDLINE ARGS"]
+#              [-q "QEMU ARGS"] [-i|-v] -p PLAN -o OUTDIR INITRAMFS
 #
-# Boot the cached test kernel under QEMU TCG (never KVM here) with two
-# vCPUs and the given initramfs.  The guest's /init runs PLAN.  OUTDIR gets
-# console.log (ttyS0, the whole console) and results.ktap (ttyS1, what the
-# guest reported).  -v also shows the console live; -i gives an interactive
-# console instead.  -q adds QEMU options (make bench: -icount).
+# Boot a cached test kernel (default build/kernel/obj, the sanitizer test
+# kernel; -k build/kernel/obj-kcsan for the KCSAN one) under QEMU TCG
+# (never KVM here) with two vCPUs and the given initramfs.  The guest's
+# /init runs PLAN.  OUTDIR gets console.log (ttyS0, the whole console),
+# results.raw (ttyS1, what the guest streamed) and results.ktap (its suites,
+# tools/ktap.py assemble).  -v also shows the console live; -i gives an
+# interactive console instead.  -q adds QEMU options (make bench: -icount).
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,9 +21,11 @@ verbose=0
 plan=
 out=
 qextra=
-while getopts "t:a:q:ivp:o:" opt; do
+kobj=$top/build/kernel/obj
+while getopts "t:k:a:q:ivp:o:" opt; do
 	case $opt in
 	t) timeout=$OPTARG ;;
+	k) kobj=$(cd "$OPTARG" && pwd) ;;
 	a) append=$OPTARG ;;
 	q) qextra=$OPTARG ;;
 	i) interactive=1 ;;
@@ -33,7 +37,7 @@ while getopts "t:a:q:ivp:o:" opt; do
 done
 shift $((OPTIND - 1))
 initramfs=$1
-kernel=$top/build/kernel/obj/arch/x86/boot/bzImage
+kernel=$kobj/arch/x86/boot/bzImage
 [ -n "$plan" ] && [ -n "$out" ] && [ -f "$initramfs" ] && [ -f "$kernel" ] || {
 	echo "usage: run-guest.sh [-t S] [-a ARGS] [-q QEMU-ARGS] [-i|-v] -p PLAN -o OUTDIR INITRAMFS" >&2
 	exit 2
@@ -65,7 +69,7 @@ timeout --foreground -k 10 "$timeout" "${qemu[@]}" -display none -monitor none \
 	cat > "$out/console.log"; fi
 rc=${PIPESTATUS[0]}
 set -e
-tr -d '\r' < "$out/results.raw" > "$out/results.ktap"
+python3 "$top/tools/ktap.py" assemble "$out/results.raw" > "$out/results.ktap"
 case $rc in
 0) ;;
 124|137) echo "guest: timed out after ${timeout}s" >&2 ;;

@@ -3,9 +3,11 @@
 # Guest-side helpers for dmaeng scenarios, sourced by busybox sh.
 #
 # A scenario is a KTAP suite: suite_begin NAME, then checks, then suite_end.
-# Each check prints "ok"/"not ok" to the console and is recorded in KTAP;
-# suite_end writes the suite to the results port (/dev/ttyS1), where the host
-# assembles every suite and parses them with the kernel's kunit.py.
+# Each check prints "ok"/"not ok" to the console and goes to the results
+# port (/dev/ttyS1) at once, between begin and end markers, so a scenario
+# that dies keeps what it reported; the host (tools/ktap.py assemble) makes
+# the KTAP suites, fails a suite whose end never came, and parses them with
+# the kernel's kunit.py.
 
 DMAENG_MODDIR=/dmaeng/modules
 DMAENG_RESULTS=${DMAENG_RESULTS:-/dev/ttyS1}
@@ -14,9 +16,8 @@ suite_begin() {
 	_suite=$1
 	_n=0
 	_nfail=0
-	_ktap=/tmp/suite.$1.ktap
-	: > "$_ktap"
 	echo "== scenario $1"
+	echo "# dmaeng-suite-begin $1" > "$DMAENG_RESULTS"
 }
 
 _record() {	# _record ok|"not ok" DESC [DIAG...]
@@ -26,11 +27,15 @@ _record() {	# _record ok|"not ok" DESC [DIAG...]
 	_n=$((_n + 1))
 	[ "$_status" = ok ] || _nfail=$((_nfail + 1))
 	echo "[$_suite] $_status $_n - $_desc"
+	{
+		for _d in "$@"; do
+			echo "$_d" | sed 's/^/    # /'
+		done
+		echo "    $_status $_n $_desc"
+	} > "$DMAENG_RESULTS"
 	for _d in "$@"; do
-		echo "    # $_d" >> "$_ktap"
 		echo "[$_suite]     # $_d"
 	done
-	echo "    $_status $_n $_desc" >> "$_ktap"
 }
 
 t_ok()   { _record ok "$1"; }
@@ -56,30 +61,48 @@ t_run() {
 	fi
 }
 
-# t_refused DESC CMD...: the command fails
+# errno_text NAME: the C library's message for errno NAME, which busybox
+# prints when a system call fails (echo's write, insmod, rmmod, open).
+errno_text() {
+	case $1 in
+	EPERM)	echo "Operation not permitted" ;;
+	ENOENT)	echo "No such file or directory" ;;
+	EIO)	echo "I/O error" ;;
+	ENXIO)	echo "No such device or address" ;;
+	ENOEXEC) echo "Exec format error" ;;
+	EAGAIN)	echo "Resource temporarily unavailable" ;;
+	ENOMEM)	echo "Out of memory" ;;
+	EACCES)	echo "Permission denied" ;;
+	EFAULT)	echo "Bad address" ;;
+	EBUSY)	echo "Device or resource busy" ;;
+	EEXIST)	echo "File exists" ;;
+	ENODEV)	echo "No such device" ;;
+	EINVAL)	echo "Invalid argument" ;;
+	ERANGE)	echo "Numerical result out of range" ;;
+	ECANCELED) echo "Operation canceled" ;;
+	*)	echo "unknown errno name $1" ;;
+	esac
+}
+
+# t_refused DESC ERRNO CMD...: the command fails, and what it says is the
+# message of ERRNO (e.g. EINVAL: "Invalid argument"), not some other error
 t_refused() {
 	_d=$1
-	shift
+	_e=$2
+	shift 2
 	if _out=$("$@" 2>&1); then
-		_record "not ok" "$_d" "'$*' succeeded, expected failure"
-	else
-		_record ok "$_d"
+		_record "not ok" "$_d" "'$*' succeeded, expected $_e"
+	elif echo "$_out" | grep -qF "$(errno_text "$_e")"; then
+		_record ok "$_d ($_e)"
 		echo "[$_suite]     ($*: $_out)"
+	else
+		_record "not ok" "$_d ($_e)" \
+			"'$*' failed, but not with $_e ($(errno_text "$_e")): $_out"
 	fi
 }
 
 suite_end() {
-	{
-		echo "    KTAP version 1"
-		echo "    # Subtest: $_suite"
-		echo "    1..$_n"
-		cat "$_ktap"
-		if [ "$_nfail" = 0 ]; then
-			echo "ok 1 $_suite"
-		else
-			echo "not ok 1 $_suite"
-		fi
-	} > "$DMAENG_RESULTS"
+	echo "# dmaeng-suite-end $_suite $_n" > "$DMAENG_RESULTS"
 }
 
 # The results file of every KUnit suite in debugfs, without its two-line
@@ -154,6 +177,18 @@ chan_stat() { cat "/sys/class/dmaeng/$1/$2"; }
 
 # dmaeng_core with the mapping-debug layer on, as every scenario runs it.
 core_load() { modload dmaeng_core debug_mappings=1 "$@"; }
+
+# failslab_kmalloc_only: from now on failslab fails only allocations from
+# the kmalloc caches (where dmaeng's and its providers' objects come from),
+# never dma-debug's radix-tree nodes: one failed insert there makes
+# dma-debug disable itself for the rest of the boot ("cacheline tracking
+# ENOMEM"), after which it checks nothing.
+failslab_kmalloc_only() {
+	for _c in /sys/kernel/slab/kmalloc-*/failslab; do
+		echo 1 > "$_c"
+	done
+	printf Y > /sys/kernel/debug/failslab/cache-filter
+}
 
 # System-wide mapping-debug totals since dmaeng_core was loaded:
 # "map_errors map_errors_not_checked unmap_errors leaks"

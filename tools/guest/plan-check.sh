@@ -25,7 +25,6 @@ t_eq "guest has 2 online CPUs" "$(nproc)" 2
 t_run "dma-debug is active" test -r /sys/kernel/debug/dma-api/error_count
 t_run "kmemleak is active" test -w $kml
 t_run "KUnit debugfs is present" test -d /sys/kernel/debug/kunit
-suite_end
 
 # KUnit suites run when their module loads; results stay in debugfs until
 # the module goes.  Test modules depend on dmaeng_core.
@@ -33,45 +32,82 @@ kunit_mods=
 [ "$(arg kunit)" = 1 ] && for ko in "$DMAENG_MODDIR"/*kunit*.ko; do
 	[ -f "$ko" ] && kunit_mods="$kunit_mods $(basename "$ko" .ko)"
 done
+loaded=
 if [ -n "$kunit_mods" ]; then
 	have_module dmaeng_core && modload dmaeng_core
 	for m in $kunit_mods; do
 		echo "== kunit module $m"
-		modload "$m" || echo "dmaeng: insmod $m failed"
+		t_run "KUnit module $m loads" modload "$m" && loaded="$loaded $m"
 	done
+fi
+suite_end
+if [ -n "$kunit_mods" ]; then
 	kunit_dump
-	for m in $kunit_mods; do
+	for m in $loaded; do
 		rmmod "$m"
 	done
 	have_module dmaeng_core && rmmod dmaeng_core
 fi
 
-if [ "$plan" = selftest ]; then
-	/bin/sh /dmaeng/guest/selftest.sh
-else
-	for s in $(arg scenarios | tr , ' '); do
-		/bin/sh "/dmaeng/guest/scenarios/$s.sh"
-	done
-fi
+# Each scenario is its own sh: its exit status is a check of its own (a
+# scenario that dies also leaves its suite without an end, see lib.sh).
+scen=$(arg scenarios | tr , ' ')
+[ "$plan" = selftest ] && scen="selftest $scen"
+rcs=
+for s in $scen; do
+	f=/dmaeng/guest/scenarios/$s.sh
+	[ "$s" = selftest ] && f=/dmaeng/guest/selftest.sh
+	/bin/sh "$f"
+	rcs="$rcs $s=$?"
+done
+suite_begin dmaeng_scenarios$sfx
+for r in $rcs; do
+	t_eq "scenario ${r%=*} exits 0" "${r#*=}" 0
+done
+[ -n "$rcs" ] || t_ok "no scenario in this boot"
+suite_end
 
-# Health: nothing left loaded, no dma-debug error, no leak.
+# Health: nothing left loaded, no dma-debug error, no leak, no taint.
 suite_begin dmaeng_health$sfx
-t_eq "no dmaeng module left loaded" "$(grep -c '^dmaeng' /proc/modules)" 0
+left=$(grep '^dmaeng' /proc/modules | awk '{ print $1 " (refcnt " $3 ")" }')
+if [ -z "$left" ]; then
+	t_ok "no dmaeng module left loaded"
+else
+	t_fail "no dmaeng module left loaded" "still loaded: $(echo $left)"
+fi
 t_eq "dma-debug error_count is 0" \
 	"$(cat /sys/kernel/debug/dma-api/error_count 2>/dev/null)" 0
+t_eq "dma-debug is still enabled (disabled is N)" \
+	"$(cat /sys/kernel/debug/dma-api/disabled 2>/dev/null)" N
 if [ -w $kml ]; then
 	# kmemleak reports only objects older than 5 s.
 	sleep 6
-	echo scan > $kml
+	# A scan that cannot run (kmemleak disabled itself) fails the write.
+	if scan_err=$(sh -c "echo scan > $kml" 2>&1); then
+		t_ok "the kmemleak scan ran"
+	else
+		t_fail "the kmemleak scan ran" "echo scan: $scan_err"
+	fi
 	leaks=$(cat $kml)
 	if [ -z "$leaks" ]; then
 		t_ok "kmemleak reports no leak"
 	else
 		echo "$leaks"
 		t_fail "kmemleak reports no leak" \
-			"$(echo "$leaks" | grep -c unreferenced) unreferenced objects"
+			"$(echo "$leaks" | grep -c unreferenced) unreferenced objects" \
+			"$(echo "$leaks" | head -n 24)"
 	fi
 else
+	t_fail "the kmemleak scan ran" "kmemleak is not available"
 	t_fail "kmemleak reports no leak" "kmemleak is not available"
 fi
+# Taint: O (out-of-tree module, 4096) and E (unsigned module, 8192) are
+# what loading dmaeng does; N (test, 262144) is what KUnit does, in the
+# boot that runs it.  Anything else (W: a WARN, B: bad page, D: died...)
+# is a failure.
+ignore=$((4096 + 8192))
+[ -n "$kunit_mods" ] && ignore=$((ignore + 262144))
+taint=$(cat /proc/sys/kernel/tainted)
+t_eq "kernel taint is 0, ignoring O and E$([ -n "$kunit_mods" ] && echo ' (and N: KUnit ran)')" \
+	"$((taint & ~ignore))" 0
 suite_end

@@ -41,7 +41,7 @@ t_eq "$prov refcnt 0" "$(refcnt $prov)" 0
 t_run "load dmaeng_test (public client)" modload dmaeng_test
 t_eq "in_use 1 1 with the client" "$(in_use)" "1 1"
 t_eq "$prov refcnt 2 = sum of in_use" "$(refcnt $prov)" "$(sum_in_use)"
-t_refused "rmmod $prov refused while the client holds it" rmmod $prov
+t_refused "rmmod $prov refused while the client holds it" EAGAIN rmmod $prov
 t_eq "$prov still loaded, in_use 1 1" "$(in_use)" "1 1"
 t_run "debugfs summary lists the client and its holds" \
 	grep -q 'dmaeng_test caps=memcpy holds: dma[0-9]*chan0 dma[0-9]*chan1$' \
@@ -58,7 +58,7 @@ t_run "load dmaeng_test with no provider" modload dmaeng_test
 t_run "load $prov channels=3" modload $prov channels=3
 t_eq "in_use 1 1 1: references taken for the waiting client" "$(in_use)" "1 1 1"
 t_eq "$prov refcnt 3 = sum of in_use" "$(refcnt $prov)" "$(sum_in_use)"
-t_refused "rmmod $prov refused" rmmod $prov
+t_refused "rmmod $prov refused" EAGAIN rmmod $prov
 t_run "rmmod dmaeng_test" rmmod dmaeng_test
 t_eq "$prov refcnt 0" "$(refcnt $prov)" 0
 t_run "rmmod $prov accepted" rmmod $prov
@@ -68,7 +68,7 @@ t_run "load $prov channels=2" modload $prov channels=2
 t_run "load dmaeng_test private=1" modload dmaeng_test private=1
 t_eq "one channel held exclusively: in_use 1 0" "$(in_use)" "1 0"
 t_eq "$prov refcnt 1 = sum of in_use" "$(refcnt $prov)" "$(sum_in_use)"
-t_refused "rmmod $prov refused while the private channel is held" rmmod $prov
+t_refused "rmmod $prov refused while the private channel is held" EAGAIN rmmod $prov
 t_run "rmmod dmaeng_test" rmmod dmaeng_test
 t_eq "$prov refcnt 0" "$(refcnt $prov)" 0
 t_run "rmmod $prov accepted" rmmod $prov
@@ -80,7 +80,7 @@ t_run "unbind the device (hot-unplug) while the client holds it" \
 	sh -c "echo dmaeng_memcpy > /sys/bus/platform/drivers/dmaeng_memcpy/unbind"
 t_eq "its channels are gone from sysfs" "$(nchan)" 0
 t_eq "$prov refcnt still 2: the references are still held" "$(refcnt $prov)" 2
-t_refused "rmmod $prov refused" rmmod $prov
+t_refused "rmmod $prov refused" EAGAIN rmmod $prov
 t_run "rmmod dmaeng_test drops the dead references" rmmod dmaeng_test
 t_eq "$prov refcnt 0" "$(refcnt $prov)" 0
 t_run "bind the device again" \

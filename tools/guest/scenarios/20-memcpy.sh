@@ -13,7 +13,7 @@ echo "-- bad parameters refuse to load and leave nothing behind"
 t_run "load dmaeng_core with the mapping-debug layer on" core_load
 for arg in channels=0 channels=65 channels=-1 channels=two \
 	   dma_mask_bits=23 dma_mask_bits=65 dma_mask_bits=x; do
-	t_refused "dmaeng_memcpy $arg refused" modload dmaeng_memcpy $arg
+	t_refused "dmaeng_memcpy $arg refused" EINVAL modload dmaeng_memcpy $arg
 done
 t_eq "nothing loaded, no channel" \
 	"$(grep -c '^dmaeng_memcpy ' /proc/modules) $(ls /sys/class/dmaeng | wc -l)" "0 0"
@@ -39,7 +39,7 @@ t_eq "memcpy_count of the channels = completed" \
 t_eq "bytes_transferred of the channels = bytes" \
 	"$(( $(chan_stat dma0chan0 bytes_transferred) + $(chan_stat dma0chan1 bytes_transferred) ))" \
 	"$(dt_sum bytes)"
-t_refused "rmmod dmaeng_memcpy refused while dmaeng_test holds it" rmmod dmaeng_memcpy
+t_refused "rmmod dmaeng_memcpy refused while dmaeng_test holds it" EAGAIN rmmod dmaeng_memcpy
 
 echo "-- injected errors are reported, not lost: error_every=7"
 before=$(chan_stat dma0chan0 memcpy_count)
@@ -98,7 +98,7 @@ printf 1 > $mp/fail_alloc
 t_run "load dmaeng_test" modload dmaeng_test
 t_eq "in_use 0 0" "$(chan_stat dma0chan0 in_use) $(chan_stat dma0chan1 in_use)" "0 0"
 t_eq "dmaeng_memcpy refcnt 0" "$(refcnt dmaeng_memcpy)" 0
-t_refused "a run has no channel" sh -c "echo 1 > $DT/run"
+t_refused "a run has no channel" ENODEV sh -c "echo 1 > $DT/run"
 rmmod dmaeng_test
 printf 0 > $mp/fail_alloc
 t_run "load dmaeng_test again" modload dmaeng_test
@@ -111,6 +111,7 @@ printf 100000 > $fs/times
 printf Y > $fs/task-filter
 printf 0 > $fs/verbose
 printf N > $fs/ignore-gfp-wait
+failslab_kmalloc_only
 t_run "blocking prep, 64 in flight against a reserve of 16" \
 	dt_run make_it_fail=1 nowait=0 channel=dma0chan0 iterations=640 batch=64 max_size=2048
 injected=$((100000 - $(cat $fs/times)))

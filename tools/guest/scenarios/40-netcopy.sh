@@ -88,14 +88,14 @@ for f in disable_dma copybreak idle_release_ms; do
 	old=$(cat $nc/$f)
 	for v in abc -1 99999999999999999999 "" "1 2" 4x 0x 1.5 \
 		 "$(printf '%030d' 1)"; do
-		t_refused "$f '$v' refused" sh -c "echo '$v' > $nc/$f"
+		t_refused "$f '$v' refused" EINVAL sh -c "echo '$v' > $nc/$f"
 	done
-	t_refused "$f with an embedded NUL refused" sh -c "printf '1\\0001' > $nc/$f"
+	t_refused "$f with an embedded NUL refused" EINVAL sh -c "echo -ne '1\\00001' > $nc/$f"
 	t_eq "$f unchanged" "$(cat $nc/$f)" "$old"
 done
-t_refused "disable_dma 2 refused" sh -c "echo 2 > $nc/disable_dma"
-t_refused "copybreak 0 refused" sh -c "echo 0 > $nc/copybreak"
-t_refused "idle_release_ms 3600001 refused" sh -c "echo 3600001 > $nc/idle_release_ms"
+t_refused "disable_dma 2 refused" EINVAL sh -c "echo 2 > $nc/disable_dma"
+t_refused "copybreak 0 refused" EINVAL sh -c "echo 0 > $nc/copybreak"
+t_refused "idle_release_ms 3600001 refused" EINVAL sh -c "echo 3600001 > $nc/idle_release_ms"
 
 echo "-- throughput: ioctl next to plain recv() (figures)"
 port=5300

@@ -6,7 +6,9 @@
 # runs 1000).
 #
 # One round of the conductor: the provider's device is unbound and bound
-# again under its clients (hot-unplug), then left to them for 0.7 s; every
+# again under its clients (hot-unplug), then left to them for 0.7 s (every
+# other round completions take 20 ms and the unbind waits, up to 3 s, for a
+# test run in flight, so that queued copies come back aborted); every
 # 4th round the provider module is unloaded (refused while dmaeng_test
 # holds it, then with disable_dma set and the test client paused) and
 # loaded again with another channel count.
@@ -46,6 +48,19 @@ faulty() {
 		"$@"
 	fi
 }
+# poll_until SECONDS CMD...: CMD, every 50 ms until it succeeds or the
+# deadline passes
+poll_until() {
+	_t=$(($1 * 20))
+	shift
+	until "$@"; do
+		_t=$((_t - 1))
+		[ $_t -gt 0 ] || return 1
+		usleep 50000
+	done
+}
+dt_in_flight() { [ "$(cat $DT/run 2>/dev/null)" = 1 ]; }
+
 # wait_for FILE SECONDS
 wait_for() {
 	_i=0
@@ -202,6 +217,7 @@ printf 0 > $fs/verbose
 printf Y > $fs/task-filter
 printf N > $fs/ignore-gfp-wait
 printf 0 > $fs/times
+failslab_kmalloc_only
 idle0=$(ncstat idle_releases)
 ncoff0=$(ncstat bytes_offloaded)
 nccpu0=$(ncstat bytes_cpu)
@@ -231,10 +247,14 @@ while [ $round -lt "$rounds" ]; do
 	fi
 
 	# Hot-unplug under the clients, then bind again.  Every other round
-	# completions take 2 ms, so that copies are queued when it goes.
-	printf %s $((round % 2 * 2000)) > /sys/module/dmaeng_memcpy/parameters/delay_us
+	# completions take 20 ms and the unbind waits for a test run in
+	# flight, so that copies are queued when it goes.
+	printf %s $((round % 2 * 20000)) > /sys/module/dmaeng_memcpy/parameters/delay_us
+	busy=0
+	[ $((round % 2)) = 1 ] && poll_until 3 dt_in_flight && busy=1
 	if echo dmaeng_memcpy > $drv/unbind; then
 		count unbinds
+		[ $busy = 1 ] && count unbinds_busy
 	else
 		bad "unbind failed"
 	fi
@@ -292,7 +312,7 @@ soak:   by DMA $(dt_tot completed), aborted or errored $aborted, by CPU $fallbac
 soak:   $(total dt_loads) loads, private channel granted $(total private_granted), refused $(total private_refused); $(total dt_no_channel) runs found no channel
 soak: net-copy: $streams streams, $ncbytes bytes verified, $(( $(ncstat bytes_offloaded) - ncoff0 )) offloaded, $(( $(ncstat bytes_cpu) - nccpu0 )) by CPU, $(( $(ncstat idle_releases) - idle0 )) idle releases
 soak:   chunks redone by CPU after a failed DMA $(ncstat fallback_dma_error), refused submit $(ncstat fallback_submit), failed prep $(ncstat fallback_prep), failed map $(ncstat fallback_map)
-soak: provider: $(total unbinds) hot-unplugs, $(total unloads) unloads, $(total reloads) reloads, $(total rmmod_refused) rmmod refused while held
+soak: provider: $(total unbinds) hot-unplugs ($(total unbinds_busy) with a test run in flight), $(total unloads) unloads, $(total reloads) reloads, $(total rmmod_refused) rmmod refused while held
 soak: faults: $injected injected by failslab, $survived survived ($(total load_failed) failed loads, $(total bind_failed) failed binds, $aborted aborted copies, $fallbacks CPU fallbacks)
 soak: CPU1 hotplug events $(total hotplug); $(total reads) passes over the sysfs and debugfs files
 EOF
@@ -303,6 +323,15 @@ t_eq "every 4th round unloaded and reloaded the provider" \
 	"$(total unloads) $(total reloads)" "$((rounds / 4)) $((rounds / 4))"
 t_run "the test client copied ($copies copies)" test "$copies" -gt 0
 t_eq "no copy failed verification" "$(dt_tot failures)" 0
+# What the soak claims to do, it did: minimum counts of every event.
+t_run "hot-unplugs with a test run in flight: $(total unbinds_busy), at least $((rounds / 4))" \
+	test "$(total unbinds_busy)" -ge $((rounds / 4))
+t_run "copies in flight at a hot-unplug came back aborted ($aborted)" \
+	test "$aborted" -gt 0
+t_run "runs that found no channel ($(total dt_no_channel)) are at most the runs that did ($(total dt_runs))" \
+	test "$(total dt_no_channel)" -le "$(total dt_runs)"
+t_run "provider rmmod refused while held at least once ($(total rmmod_refused))" \
+	test "$(total rmmod_refused)" -gt 0
 t_eq "no copy lost: copies = completed + errors + fallbacks" "$copies" \
 	"$(( $(dt_tot completed) + aborted + fallbacks ))"
 t_eq "submitted = completed + errors over every channel of every run" \
@@ -311,11 +340,15 @@ t_run "net-copy streams ran ($streams)" test "$streams" -gt 0
 t_eq "no net-copy byte was bad" "$(nc_tot 14)" 0
 t_run "private channels were requested ($(total private_granted) granted)" \
 	test "$(total private_granted)" -gt 0
-t_run "idle_release_ms fired" test "$(ncstat idle_releases)" -gt "$idle0"
-t_run "CPU1 went offline and online" test "$(total hotplug)" -gt 1
+t_run "idle_release_ms fired ($(( $(ncstat idle_releases) - idle0 )) times)" \
+	test "$(ncstat idle_releases)" -gt "$idle0"
+t_run "CPU1 went offline and online ($(total hotplug) events, at least 4)" \
+	test "$(total hotplug)" -ge 4
 t_eq "CPU1 is online again" "$(cat $cpu1)" 1
 if [ "$rounds" -ge 3 ]; then
 	t_run "failslab injected faults ($injected)" test "$injected" -gt 0
+	t_run "faults were survived: $survived (failed loads, binds, aborted copies, CPU fallbacks)" \
+		test "$survived" -gt 0
 fi
 
 echo "-- everything back"

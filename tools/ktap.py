@@ -1,0 +1,206 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""KTAP plumbing for the dmaeng harness (host side).
+
+  ktap.py assemble RAW            results port -> KTAP suites, on stdout
+  ktap.py manifest MANIFEST LABEL=KTAP...
+                                  the pinned plan, as a KTAP suite
+  ktap.py diag KTAP DESCRIPTION   the diagnostics of one check
+  ktap.py list LABEL=KTAP...      manifest lines for what the boots reported
+                                  (a draft, to be reviewed)
+
+assemble: the guest streams each check as it happens, between
+"# dmaeng-suite-begin NAME" and "# dmaeng-suite-end NAME N" markers, and
+KUnit results as whole KTAP subtests.  A suite whose end marker never came
+(the scenario died, exited early, or the guest stopped) keeps every check
+it reported and gets one more, failing, that says so.
+
+manifest: every boot's suites and their number of checks (leaf results)
+are compared with tools/plan.manifest.  A suite missing, a suite not in
+the manifest, a different count, or a SKIP the manifest does not allow
+each fail.
+"""
+
+import re
+import sys
+
+RESULT = re.compile(r'^(\s*)(not ok|ok) (\d+)\s*-?\s*(.*)$')
+
+
+def indent(line):
+    return (len(line) - len(line.lstrip(' '))) // 4
+
+
+def assemble(raw):
+    out = []
+    suite = None  # [name, lines, checks]
+
+    def close(early):
+        name, lines, n = suite
+        fails = sum(1 for ln in lines if ln.startswith('    not ok '))
+        if early:
+            n += 1
+            fails += 1
+            lines.append('    # the scenario reported %d checks, then '
+                         'stopped: it died, exited early, or the guest '
+                         'stopped before suite_end' % (n - 1))
+            lines.append('    not ok %d %s ended early' % (n, name))
+        out.append('    KTAP version 1')
+        out.append('    # Subtest: %s' % name)
+        out.append('    1..%d' % n)
+        out.extend(lines)
+        out.append('%s 1 %s' % ('not ok' if fails else 'ok', name))
+
+    for line in raw:
+        line = line.rstrip('\n').rstrip('\r')
+        m = re.match(r'^# dmaeng-suite-begin (\S+)$', line)
+        if m:
+            if suite:
+                close(True)
+            suite = [m.group(1), [], 0]
+            continue
+        m = re.match(r'^# dmaeng-suite-end (\S+) (\d+)$', line)
+        if m and suite and m.group(1) == suite[0]:
+            close(False)
+            suite = None
+            continue
+        if suite:
+            r = RESULT.match(line)
+            if r and indent(line) == 1:
+                suite[2] += 1
+                suite[1].append(line)
+            elif line.startswith('    # '):
+                suite[1].append(line)
+            continue
+        out.append(line)
+    if suite:
+        close(True)
+    return out
+
+
+def suites(lines):
+    """{suite: (leaf checks, skips, failures)} of a boot's results."""
+    res = {}
+    name = None
+    prev = 0
+    for line in lines:
+        m = re.match(r'^    # Subtest: (\S+)', line)
+        if m and name is None:
+            name, leaves, skips, fails, prev = m.group(1), 0, 0, 0, 1
+            continue
+        if name is None:
+            continue
+        r = RESULT.match(line)
+        if not r:
+            continue
+        depth = indent(line)
+        if depth == 0:
+            res[name] = (leaves, skips, fails)
+            name = None
+            continue
+        if prev <= depth:  # no subtest closed here: a leaf
+            leaves += 1
+            if '# SKIP' in r.group(4):
+                skips += 1
+            elif r.group(2) == 'not ok':
+                fails += 1
+        prev = depth
+    if name is not None:
+        res[name] = (leaves, skips, fails)
+    return res
+
+
+def manifest(path, boots):
+    want = {}
+    order = []
+    for ln in open(path):
+        ln = ln.split('#', 1)[0].strip()
+        if not ln:
+            continue
+        f = ln.split(None, 3)
+        label, suite, n = f[0], f[1], int(f[2])
+        skips = 0
+        reason = ''
+        if len(f) > 3 and f[3].startswith('skip='):
+            s, _, reason = f[3].partition(' ')
+            skips = int(s[5:])
+        want[(label, suite)] = (n, skips, reason)
+        order.append((label, suite))
+    got = {}
+    for spec in boots:
+        label, _, path = spec.partition('=')
+        try:
+            lines = open(path).read().splitlines()
+        except OSError:
+            lines = []
+        for suite, v in suites(lines).items():
+            got[(label, suite)] = v
+    checks = []
+    for key in order:
+        label, suite = key
+        n, skips, reason = want[key]
+        desc = 'plan %s: %s reported %d checks' % (label, suite, n)
+        if key not in got:
+            checks.append((False, desc, ['%s did not report at all' % suite]))
+            continue
+        gn, gskips, _ = got[key]
+        diag = []
+        if gn != n:
+            diag.append('%d checks reported, the manifest pins %d' % (gn, n))
+        if gskips != skips:
+            diag.append('%d skipped, the manifest allows %d%s' %
+                        (gskips, skips, ' (%s)' % reason if reason else ''))
+        checks.append((not diag, desc, diag))
+    for key in sorted(set(got) - set(want)):
+        checks.append((False, 'plan %s: %s is in the manifest' % key,
+                       ['reported %d checks; add it to tools/plan.manifest '
+                        'if it is meant to run' % got[key][0]]))
+    print('    KTAP version 1')
+    print('    # Subtest: dmaeng_plan')
+    print('    1..%d' % len(checks))
+    for i, (ok, desc, diag) in enumerate(checks, 1):
+        for d in diag:
+            print('    # ' + d)
+        print('    %s %d %s' % ('ok' if ok else 'not ok', i, desc))
+    print('%s 1 dmaeng_plan' % ('ok' if all(c[0] for c in checks)
+                                 else 'not ok'))
+
+
+def diag(path, desc):
+    pending = []
+    for line in open(path):
+        line = line.rstrip('\n')
+        if re.match(r'^\s*# ', line) and not line.lstrip().startswith('# Subtest'):
+            pending.append(line.strip()[2:])
+            continue
+        r = RESULT.match(line)
+        if r and r.group(4) == desc:
+            print(r.group(2))
+            print('\n'.join(pending))
+            return
+        pending = []
+    print('MISSING')
+
+
+def main():
+    cmd = sys.argv[1] if len(sys.argv) > 1 else ''
+    if cmd == 'assemble':
+        with open(sys.argv[2], errors='replace') as f:
+            print('\n'.join(assemble(f)))
+    elif cmd == 'manifest':
+        manifest(sys.argv[2], sys.argv[3:])
+    elif cmd == 'list':
+        for spec in sys.argv[2:]:
+            label, _, path = spec.partition('=')
+            for suite, (n, skips, _) in suites(
+                    open(path).read().splitlines()).items():
+                print('%-8s %-36s %4d%s' % (label, suite, n,
+                      ' skip=%d REASON' % skips if skips else ''))
+    elif cmd == 'diag':
+        diag(sys.argv[2], sys.argv[3])
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == '__main__':
+    main()
