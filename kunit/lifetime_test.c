@@ -412,8 +412,10 @@ static void lifetime_results_ring(struct kunit *test)
 	fd->chans[0].fail_next = 1;
 	failed = copy_now(chan);
 	after = copy_now(chan);
-	for (i = 0; i < RING + 10; i++)
+	for (i = 0; i < RING + 10; i++) {
 		KUNIT_ASSERT_GT(test, copy_now(chan), 0);
+		cond_resched();
+	}
 	KUNIT_EXPECT_EQ(test, dmaeng_tx_status(chan, failed), DMAENG_ERROR);
 	KUNIT_EXPECT_EQ(test, dmaeng_tx_status(chan, before), DMAENG_ERROR);
 	KUNIT_EXPECT_EQ(test, dmaeng_tx_status(chan, after), DMAENG_COMPLETE);
@@ -427,6 +429,7 @@ static void lifetime_results_ring(struct kunit *test)
 			refused++;
 		else
 			KUNIT_ASSERT_GT(test, c, 0);
+		cond_resched();
 	}
 	KUNIT_EXPECT_EQ(test, refused, 1);
 	KUNIT_EXPECT_EQ(test, atomic_read(&fd->tx_freed), 1);
