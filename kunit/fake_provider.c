@@ -52,9 +52,18 @@ static int fake_alloc(struct dmaeng_chan *chan)
 	struct fake_chan *fc = to_fake_chan(chan);
 
 	atomic_inc(&fc->alloc_calls);
-	if (!fd->fail_alloc)
-		WRITE_ONCE(fc->alive, true);
-	return fd->fail_alloc;
+	if (fd->fail_alloc)
+		return fd->fail_alloc;
+	/* What real providers do here; destroying it takes cpus_read_lock(). */
+	if (fd->cache_in_callbacks) {
+		fc->cache = kmem_cache_create("dmaeng_fake_desc",
+					      sizeof(struct fake_desc), 0, 0,
+					      NULL);
+		if (!fc->cache)
+			return -ENOMEM;
+	}
+	WRITE_ONCE(fc->alive, true);
+	return 0;
 }
 
 static void fake_free(struct dmaeng_chan *chan)
@@ -63,6 +72,10 @@ static void fake_free(struct dmaeng_chan *chan)
 
 	atomic_inc(&fc->free_calls);
 	WRITE_ONCE(fc->alive, false);
+	if (fc->cache) {
+		kmem_cache_destroy(fc->cache);
+		fc->cache = NULL;
+	}
 	fake_event(to_fake_dev(chan->device), 'F');
 }
 

@@ -25,6 +25,7 @@ struct fake_chan {
 	int fail_next;			/* so many next completions fail */
 	bool alive;			/* between alloc and free_chan_resources */
 	atomic_t late_ops;		/* provider ops while not alive */
+	struct kmem_cache *cache;	/* with fake_dev.cache_in_callbacks */
 	int refs_log[FAKE_LOG];		/* refs_changed counts, in order */
 	int refs_n;
 	atomic_t alloc_calls;
@@ -47,6 +48,8 @@ struct fake_dev {
 	bool gone;			/* the test saw unregister return */
 	atomic_t late_preps;		/* prep_memcpy entered, ran after gone */
 	unsigned int slow_prep_us;	/* prep_memcpy sleeps this long */
+	/* alloc/free_chan_resources create/destroy a descriptor cache */
+	bool cache_in_callbacks;
 	atomic_t prep_running;
 };
 

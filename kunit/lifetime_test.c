@@ -8,6 +8,7 @@
 
 #include <linux/cpu.h>
 #include <linux/cpumask.h>
+#include <linux/debug_locks.h>
 #include <linux/delay.h>
 #include <linux/err.h>
 #include <linux/kthread.h>
@@ -721,6 +722,50 @@ static void lifetime_holds_device(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kref_read(&p->kobj.kref), base);
 }
 
+/*
+ * Provider callbacks do not run under cpus_read_lock(): creating and
+ * destroying a descriptor cache there (kmem_cache_destroy() takes the CPU
+ * hotplug lock) makes no lockdep report, also with CPU hotplug and
+ * unregistration around.  debug_locks goes to 0 at the first lockdep
+ * report.
+ */
+static void lifetime_callbacks_outside_hotplug_lock(struct kunit *test)
+{
+	struct device *p = parent(test);
+	struct fake_dev *fd = fake_dev_new(test, p, 2, MEMCPY | INTR);
+	struct fake_dev *priv = fake_dev_new(test, p, 1, MEMCPY | PRIV);
+	struct fake_client *a = fake_client_new(test, "A", MEMCPY);
+	struct dmaeng_cap_mask mask = {};
+	struct dmaeng_chan *chan;
+
+	KUNIT_ASSERT_EQ_MSG(test, debug_locks, 1, "lockdep is off already");
+	dmaeng_cap_set(DMAENG_PRIVATE, &mask);
+	fd->cache_in_callbacks = true;
+	priv->cache_in_callbacks = true;
+	KUNIT_ASSERT_EQ(test, fake_dev_register(test, fd), 0);
+	KUNIT_ASSERT_EQ(test, fake_dev_register(test, priv), 0);
+	KUNIT_ASSERT_EQ(test, fake_client_register(test, a), 0);
+	KUNIT_EXPECT_NOT_NULL(test, fd->chans[0].cache);
+	chan = dmaeng_request_channel(&mask, NULL, NULL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(chan));
+	KUNIT_EXPECT_NOT_NULL(test, priv->chans[0].cache);
+	if (num_online_cpus() > 1) {
+		KUNIT_ASSERT_EQ(test, 0,
+				kunit_add_action_or_reset(test, lifetime_online_cpu1,
+							  NULL));
+		KUNIT_EXPECT_EQ(test, remove_cpu(1), 0);
+		KUNIT_EXPECT_EQ(test, add_cpu(1), 0);
+	}
+	dmaeng_release_channel(chan);
+	fake_dev_unregister(fd);
+	KUNIT_EXPECT_EQ(test, fake_client_unregister(a), 0);
+	KUNIT_EXPECT_NULL(test, fd->chans[0].cache);
+	KUNIT_EXPECT_NULL(test, priv->chans[0].cache);
+	fake_dev_unregister(priv);
+	KUNIT_EXPECT_EQ_MSG(test, debug_locks, 1,
+			    "lockdep reported a problem: see the console");
+}
+
 static struct kunit_case dmaeng_lifetime_cases[] = {
 	KUNIT_CASE(lifetime_lookup_only_held),
 	KUNIT_CASE(lifetime_lookup_world),
@@ -735,6 +780,7 @@ static struct kunit_case dmaeng_lifetime_cases[] = {
 	KUNIT_CASE(lifetime_refs_changed),
 	KUNIT_CASE(lifetime_prep_interrupt),
 	KUNIT_CASE(lifetime_holds_device),
+	KUNIT_CASE(lifetime_callbacks_outside_hotplug_lock),
 	{}
 };
 

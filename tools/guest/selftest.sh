@@ -20,8 +20,9 @@ t_run "load the planted dma-debug violation" modload dmaeng_selftest_dmadebug
 t_run "unload it" rmmod dmaeng_selftest_dmadebug
 t_run "load the planted use-after-free" modload dmaeng_selftest_kasan
 t_run "unload it" rmmod dmaeng_selftest_kasan
+# (left loaded: kmemleak prints a backtrace's symbols when it reports, and
+# the addresses of an unloaded module may belong to another one by then)
 t_run "load the planted memory leak" modload dmaeng_selftest_leak
-t_run "unload it" rmmod dmaeng_selftest_leak
 t_run "load the module with a WARN in its exit path" modload dmaeng_selftest_warn
 t_run "unload it (planted WARN)" rmmod dmaeng_selftest_warn
 echo 5 > /proc/sys/kernel/hung_task_timeout_secs
