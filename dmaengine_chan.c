@@ -5,12 +5,17 @@
  * The locking and lifetime rules are written once, in dmaengine_core.c.
  *
  * Failed cookies: while a channel has resources, chan->results is a ring
- * of DMAENG_RESULTS_RING bits, one per cookie (cookie % DMAENG_RESULTS_RING),
+ * of DMAENG_RESULTS_RING bits, one per cookie ((cookie - 1) %
+ * DMAENG_RESULTS_RING; cookies wrap from DMAENG_MAX_COOKIE, a multiple of
+ * the ring, to 1, so consecutive cookies always have consecutive slots),
  * set when the cookie completed with an error or was aborted.  It is
  * allocated with the resources (GFP_KERNEL, at the first reference), so
  * neither submission nor completion allocates.  dmaeng_cookie_assign()
  * clears the slot of the new cookie; if the slot still held a failure, the
- * cookie DMAENG_RESULTS_RING before it is remembered in chan->aged_error.
+ * cookie DMAENG_RESULTS_RING before it is remembered in chan->aged_error
+ * (written, with the new cookie, before the bit is cleared; a reader that
+ * finds the bit clear re-reads the cookie, so it either sees the failure in
+ * the ring or sees the cookie out of the ring and finds aged_error).
  * So the result of each of the last DMAENG_RESULTS_RING cookies is exact;
  * an older cookie reports DMAENG_ERROR if a failure at or after it aged
  * out of the ring (it may have failed), DMAENG_COMPLETE otherwise: a failed
@@ -32,15 +37,17 @@
 #define DMAENG_MIN_COOKIE	1
 #define DMAENG_RESULTS_RING	BIT(16)	/* cookies whose result is exact */
 
+static_assert(DMAENG_MAX_COOKIE % DMAENG_RESULTS_RING == 0);
+
 static unsigned long dmaeng_result_slot(s32 cookie)
 {
-	return (u32)cookie % DMAENG_RESULTS_RING;
+	return (u32)(cookie - 1) % DMAENG_RESULTS_RING;
 }
 
 /* How many cookies @older lies before @newer (both assigned; wraps). */
 static u32 dmaeng_cookie_age(s32 newer, s32 older)
 {
-	return newer >= older ? newer - older : S32_MAX - older + newer;
+	return newer >= older ? newer - older : DMAENG_MAX_COOKIE - older + newer;
 }
 
 /* With the channel's resources: the results ring, cleared. */
@@ -291,30 +298,49 @@ EXPORT_SYMBOL_GPL(dmaeng_chan_name);
  *
  * For providers, in ->tx_submit, under the lock that orders the channel's
  * queue; queue @tx only if this succeeds.  Cookies are positive and wrap
- * around.  Never allocates.
+ * from DMAENG_MAX_COOKIE to 1.  Never allocates.
  *
  * Return: the cookie, or -EBUSY (no cookie assigned, the channel
  * unchanged) when 65536 cookies are already in flight on the channel:
- * ->tx_submit returns it.
+ * ->tx_submit returns it.  (-ENODEV, with a warning, on a channel nobody
+ * holds: a caller's bug, after which the provider's tx_free may not
+ * survive either.)
  */
 s32 dmaeng_cookie_assign(struct dmaeng_tx *tx)
 {
 	struct dmaeng_chan *chan = tx->chan;
 	s32 cookie, old;
 
-	cookie = chan->cookie == S32_MAX ? DMAENG_MIN_COOKIE : chan->cookie + 1;
+	unsigned long slot;
+	bool failed;
+
+	/* Only a channel someone holds has resources, and its ring. */
+	if (WARN_ON_ONCE(!chan->results))
+		return -ENODEV;
+	cookie = chan->cookie >= DMAENG_MAX_COOKIE ? DMAENG_MIN_COOKIE :
+						     chan->cookie + 1;
 	/* Pairs with dmaeng_tx_complete(): that cookie's slot is done. */
 	if (dmaeng_cookie_age(cookie, smp_load_acquire(&chan->completed_cookie)) >
 	    DMAENG_RESULTS_RING)
 		return -EBUSY;
-	/* The slot's previous cookie leaves the ring: keep a failure. */
-	if (test_and_clear_bit(dmaeng_result_slot(cookie), chan->results)) {
+	/*
+	 * The slot's previous cookie (completed, see above) leaves the ring:
+	 * keep its failure in aged_error, publish the new cookie, and only
+	 * then clear the bit (see the comment at the top of the file).
+	 */
+	slot = dmaeng_result_slot(cookie);
+	failed = test_bit(slot, chan->results);
+	if (failed) {
 		old = cookie > (s32)DMAENG_RESULTS_RING ?
 		      cookie - DMAENG_RESULTS_RING :
-		      cookie + (S32_MAX - DMAENG_RESULTS_RING);
+		      cookie + (DMAENG_MAX_COOKIE - DMAENG_RESULTS_RING);
 		WRITE_ONCE(chan->aged_error, old);
 	}
 	WRITE_ONCE(chan->cookie, cookie);
+	if (failed) {
+		smp_mb__before_atomic();	/* pairs with dmaeng_cookie_status() */
+		clear_bit(slot, chan->results);
+	}
 	tx->cookie = cookie;
 	return cookie;
 }
@@ -336,10 +362,10 @@ enum dmaeng_status dmaeng_cookie_status(struct dmaeng_chan *chan, s32 cookie)
 	/* Pairs with dmaeng_tx_complete(): its result bit is read after. */
 	s32 done = smp_load_acquire(&chan->completed_cookie);
 	s32 used = READ_ONCE(chan->cookie);
+	bool complete, failed;
 	s32 aged;
-	bool complete;
 
-	if (cookie < DMAENG_MIN_COOKIE)
+	if (cookie < DMAENG_MIN_COOKIE || cookie > DMAENG_MAX_COOKIE)
 		return DMAENG_ERROR;
 	/* In flight: the window (done, used], which may wrap. */
 	if (done <= used)
@@ -350,9 +376,12 @@ enum dmaeng_status dmaeng_cookie_status(struct dmaeng_chan *chan, s32 cookie)
 		return DMAENG_IN_PROGRESS;
 	if (!chan->results)
 		return DMAENG_COMPLETE;
+	failed = test_bit(dmaeng_result_slot(cookie), chan->results);
+	/* The bit, then the cookie: pairs with dmaeng_cookie_assign(). */
+	smp_rmb();
+	used = READ_ONCE(chan->cookie);
 	if (dmaeng_cookie_age(used, cookie) < DMAENG_RESULTS_RING)
-		return test_bit(dmaeng_result_slot(cookie), chan->results) ?
-		       DMAENG_ERROR : DMAENG_COMPLETE;
+		return failed ? DMAENG_ERROR : DMAENG_COMPLETE;
 	/* Out of the ring: failed, unless no failure at or after it left. */
 	aged = READ_ONCE(chan->aged_error);
 	return aged && dmaeng_cookie_age(used, cookie) >=
@@ -382,13 +411,17 @@ void dmaeng_tx_complete(struct dmaeng_tx *tx, enum dmaeng_result result)
 	}
 	if (result != DMAENG_RESULT_OK)
 		set_bit(dmaeng_result_slot(tx->cookie), chan->results);
-	/* Counters and the result bit before the cookie reads as complete. */
-	smp_store_release(&chan->completed_cookie, tx->cookie);
-	/* The client sees its buffers unmapped when its callback runs. */
+	/*
+	 * The client sees its buffers unmapped when its callback runs, and
+	 * when dmaeng_tx_status() or dmaeng_sync_wait() says it is done (a
+	 * bounced mapping is copied back at unmap).
+	 */
 	if (tx->unmap) {
 		dmaeng_unmap_put(tx->unmap);
 		tx->unmap = NULL;
 	}
+	/* Counters, result bit and unmap before the cookie reads complete. */
+	smp_store_release(&chan->completed_cookie, tx->cookie);
 	if (tx->callback && (tx->flags & DMAENG_PREP_INTERRUPT))
 		tx->callback(tx->callback_param, result);
 	if (wq_has_sleeper(&chan->wq))

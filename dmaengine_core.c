@@ -111,6 +111,7 @@ static struct dentry *dmaeng_debugfs;
 /* A channel reference held by a public client. */
 struct dmaeng_hold {
 	struct list_head node;		/* on client->holds, RCU */
+	struct list_head gone;		/* on the way out, after node */
 	struct dmaeng_chan *chan;
 	unsigned int load;		/* CPUs given it while rebalancing */
 	struct rcu_head rcu;
@@ -502,17 +503,18 @@ int dmaeng_client_unregister(struct dmaeng_client *client)
 	}
 	dmaeng_tables_begin();
 	list_del(&client->node);
+	/* ->node stays as RCU readers may see it; ->gone links them here. */
 	list_for_each_entry_safe(hold, tmp, &client->holds, node) {
 		list_del_rcu(&hold->node);
 		hold->chan->table_count = 0;
-		list_add_tail(&hold->node, &gone);
+		list_add_tail(&hold->gone, &gone);
 	}
 	dmaeng_tables_end();
 	table = client->table;
 	WRITE_ONCE(client->table, NULL);
 
 	dmaeng_map_client_gone(client);
-	list_for_each_entry_safe(hold, tmp, &gone, node) {
+	list_for_each_entry_safe(hold, tmp, &gone, gone) {
 		dmaeng_chan_put(hold->chan);
 		kfree_rcu(hold, rcu);
 	}
@@ -755,6 +757,7 @@ int __dmaeng_device_register(struct dmaeng_device *ddev, struct module *caller)
 		chan->name[0] = '\0';
 		chan->dev = NULL;
 		chan->stats = NULL;
+		chan->results = NULL;
 	}
 	ddev->chancnt = n;
 	kref_init(&ddev->ref);

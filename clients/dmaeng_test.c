@@ -751,11 +751,15 @@ static int dt_lookup_here(void *data)
 	return 0;
 }
 
-/* What dmaeng_find_channel() gives this client on each CPU. */
+/*
+ * What dmaeng_find_channel() gives this client on each CPU.  (A device
+ * registering or going while this runs may show a channel as NOT-HELD for
+ * that moment.)
+ */
 static int dt_lookups_show(struct seq_file *s, void *unused)
 {
 	static const char * const names[] = { "memcpy", "interrupt" };
-	struct dmaeng_chan *held[DT_MAX_CHANS];
+	struct dmaeng_chan **held;
 	struct dt_lookup l;
 	unsigned int cpu;
 	int cap, i, n;
@@ -764,10 +768,13 @@ static int dt_lookups_show(struct seq_file *s, void *unused)
 		seq_puts(s, "private\n");
 		return 0;
 	}
-	n = dmaeng_client_channels(&dt_client, held, DT_MAX_CHANS);
+	n = dmaeng_client_channels(&dt_client, NULL, 0);
 	if (n < 0)
 		return n;
-	n = min(n, DT_MAX_CHANS);
+	held = kcalloc(max(n, 1), sizeof(*held), GFP_KERNEL);
+	if (!held)
+		return -ENOMEM;
+	n = min(n, dmaeng_client_channels(&dt_client, held, n));
 	cpus_read_lock();
 	for_each_online_cpu(cpu) {
 		seq_printf(s, "cpu%u", cpu);
@@ -783,6 +790,7 @@ static int dt_lookups_show(struct seq_file *s, void *unused)
 		seq_putc(s, '\n');
 	}
 	cpus_read_unlock();
+	kfree(held);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(dt_lookups);

@@ -72,10 +72,8 @@ static void fake_free(struct dmaeng_chan *chan)
 
 	atomic_inc(&fc->free_calls);
 	WRITE_ONCE(fc->alive, false);
-	if (fc->cache) {
-		kmem_cache_destroy(fc->cache);
-		fc->cache = NULL;
-	}
+	kmem_cache_destroy(fc->cache);
+	fc->cache = NULL;
 	fake_event(to_fake_dev(chan->device), 'F');
 }
 

@@ -422,6 +422,30 @@ static void lifetime_results_ring(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dmaeng_tx_status(chan, after), DMAENG_COMPLETE);
 	KUNIT_EXPECT_EQ(test, dmaeng_sync_wait(chan, failed, 10), -EIO);
 
+	/*
+	 * The same across the wrap from DMAENG_MAX_COOKIE to 1: a failure
+	 * just before it is exact while in the ring, then aged; a success
+	 * just after it reads complete all along.
+	 */
+	chan->cookie = DMAENG_MAX_COOKIE - 8;
+	chan->completed_cookie = DMAENG_MAX_COOKIE - 8;
+	fd->chans[0].fail_next = 1;
+	failed = copy_now(chan);
+	after = copy_now(chan);
+	KUNIT_EXPECT_EQ(test, failed, DMAENG_MAX_COOKIE - 7);
+	for (i = 0; i < RING - 2; i++) {	/* failed: the oldest in the ring */
+		KUNIT_ASSERT_GT(test, copy_now(chan), 0);
+		cond_resched();
+	}
+	KUNIT_EXPECT_EQ(test, dmaeng_tx_status(chan, failed), DMAENG_ERROR);
+	KUNIT_EXPECT_EQ(test, dmaeng_tx_status(chan, after), DMAENG_COMPLETE);
+	KUNIT_ASSERT_GT(test, copy_now(chan), 0);	/* failed leaves it */
+	KUNIT_EXPECT_EQ(test, dmaeng_tx_status(chan, failed), DMAENG_ERROR);
+	KUNIT_EXPECT_EQ(test, dmaeng_tx_status(chan, after), DMAENG_COMPLETE);
+	KUNIT_ASSERT_GT(test, copy_now(chan), 0);	/* and after too */
+	KUNIT_EXPECT_EQ(test, dmaeng_tx_status(chan, failed), DMAENG_ERROR);
+	KUNIT_EXPECT_EQ(test, dmaeng_tx_status(chan, after), DMAENG_COMPLETE);
+
 	/* In flight: RING cookies at most, then -EBUSY, the descriptor freed. */
 	fd->chans[0].hold_issue = true;
 	for (i = 0; i < RING + 1; i++) {

@@ -479,20 +479,23 @@ static void refcount_transfers(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dmaeng_terminate_sync(chan), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&res.aborted), 1);
 
-	/* Cookies wrap from S32_MAX back to 1. */
+	/* Cookies wrap from DMAENG_MAX_COOKIE back to 1. */
 	fd->chans[0].hold_issue = false;
-	chan->cookie = S32_MAX - 1;
-	chan->completed_cookie = S32_MAX - 1;
+	chan->cookie = DMAENG_MAX_COOKIE - 1;
+	chan->completed_cookie = DMAENG_MAX_COOKIE - 1;
 	c1 = fake_copy(chan, &res);
 	c2 = fake_copy(chan, &res);
-	KUNIT_EXPECT_EQ(test, c1, S32_MAX);
+	KUNIT_EXPECT_EQ(test, c1, DMAENG_MAX_COOKIE);
 	KUNIT_EXPECT_EQ(test, c2, 1);
 	fd->chans[0].hold_issue = true;
 	c3 = fake_copy(chan, &res);
 	KUNIT_EXPECT_EQ(test, dmaeng_tx_status(chan, c3), DMAENG_IN_PROGRESS);
 	fd->chans[0].hold_issue = false;
 	KUNIT_EXPECT_EQ(test, dmaeng_sync_wait(chan, c3, 1000), 0);
-	KUNIT_EXPECT_EQ(test, dmaeng_tx_status(chan, S32_MAX), DMAENG_COMPLETE);
+	KUNIT_EXPECT_EQ(test, dmaeng_tx_status(chan, DMAENG_MAX_COOKIE),
+			DMAENG_COMPLETE);
+	KUNIT_EXPECT_EQ(test, dmaeng_tx_status(chan, DMAENG_MAX_COOKIE + 1),
+			DMAENG_ERROR);
 
 	dmaeng_release_channel(chan);
 	FAKE_EXPECT_PINNED(test, fd, 0);

@@ -186,6 +186,12 @@ struct dmaeng_chan {
 	wait_queue_head_t wq;
 };
 
+/*
+ * Cookies run from 1 to DMAENG_MAX_COOKIE and wrap to 1: a multiple of the
+ * 65536 cookies whose result each channel remembers exactly.
+ */
+#define DMAENG_MAX_COOKIE	0x7fff0000
+
 int __dmaeng_device_register(struct dmaeng_device *ddev,
 			     struct module *caller);
 /**
