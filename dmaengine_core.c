@@ -96,6 +96,7 @@
 #include <linux/rculist.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <dmaeng/client.h>
 #include "dmaengine_internal.h"
 
@@ -122,6 +123,41 @@ static const char * const dmaeng_cap_names[DMAENG_CAP_COUNT] = {
 	[DMAENG_INTERRUPT] = "interrupt",
 	[DMAENG_PRIVATE] = "private",
 };
+
+/**
+ * dmaeng_caps_parse() - a capability set from its names
+ * @list: comma-separated names of transfer capabilities, as shown in the
+ *	debugfs summary ("memcpy", "interrupt"); cut up in place
+ * @mask: set to the capabilities named
+ * @bad: on failure, the name not known (within @list)
+ *
+ * For the module parameters of providers and clients, so that every
+ * module spells capabilities the same way.  DMAENG_PRIVATE is not a
+ * transfer capability and is not accepted.
+ *
+ * Return: 0, or -EINVAL for an unknown or empty name.
+ */
+int dmaeng_caps_parse(char *list, struct dmaeng_cap_mask *mask,
+		      const char **bad)
+{
+	char *name;
+	int cap;
+
+	*mask = (struct dmaeng_cap_mask){};
+	while ((name = strsep(&list, ","))) {
+		for (cap = 0; cap < DMAENG_CAP_COUNT; cap++)
+			if (cap != DMAENG_PRIVATE &&
+			    !strcmp(name, dmaeng_cap_names[cap]))
+				break;
+		if (cap == DMAENG_CAP_COUNT) {
+			*bad = name;
+			return -EINVAL;
+		}
+		dmaeng_cap_set(cap, mask);
+	}
+	return 0;
+}
+EXPORT_SYMBOL_GPL(dmaeng_caps_parse);
 
 static bool dmaeng_device_public(const struct dmaeng_device *ddev)
 {

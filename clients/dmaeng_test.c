@@ -798,19 +798,14 @@ DEFINE_SHOW_ATTRIBUTE(dt_lookups);
 /* caps=: the client's capability mask. */
 static int dt_parse_caps(struct dmaeng_cap_mask *mask)
 {
-	char buf[sizeof(caps)], *p = buf, *name;
+	char buf[sizeof(caps)];
+	const char *bad;
 
 	strscpy(buf, caps, sizeof(buf));
-	while ((name = strsep(&p, ","))) {
-		if (!strcmp(name, "memcpy")) {
-			dmaeng_cap_set(DMAENG_MEMCPY, mask);
-		} else if (!strcmp(name, "interrupt")) {
-			dmaeng_cap_set(DMAENG_INTERRUPT, mask);
-		} else {
-			pr_err("dmaeng_test: caps=%s: unknown capability '%s' (known: memcpy, interrupt)\n",
-			       caps, name);
-			return -EINVAL;
-		}
+	if (dmaeng_caps_parse(buf, mask, &bad)) {
+		pr_err("dmaeng_test: caps=%s: unknown capability '%s' (known: memcpy, interrupt)\n",
+		       caps, bad);
+		return -EINVAL;
 	}
 	return 0;
 }

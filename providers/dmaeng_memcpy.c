@@ -404,7 +404,8 @@ static struct platform_driver mc_driver = {
 /* caps=: one capability set per device, ';' between devices. */
 static int mc_parse_caps(void)
 {
-	char *buf, *set, *name, *p;
+	char *buf, *set, *p;
+	const char *bad;
 	int err = -EINVAL;
 
 	buf = kstrdup(caps ?: "", GFP_KERNEL);
@@ -420,17 +421,10 @@ static int mc_parse_caps(void)
 			       MC_MAX_DEVICES);
 			goto out;
 		}
-		*mask = (struct dmaeng_cap_mask){};
-		while ((name = strsep(&set, ","))) {
-			if (!strcmp(name, "memcpy")) {
-				dmaeng_cap_set(DMAENG_MEMCPY, mask);
-			} else if (!strcmp(name, "interrupt")) {
-				dmaeng_cap_set(DMAENG_INTERRUPT, mask);
-			} else {
-				pr_err(MC_NAME ": caps=%s: unknown capability '%s' (known: memcpy, interrupt)\n",
-				       caps, name);
-				goto out;
-			}
+		if (dmaeng_caps_parse(set, mask, &bad)) {
+			pr_err(MC_NAME ": caps=%s: unknown capability '%s' (known: memcpy, interrupt)\n",
+			       caps, bad);
+			goto out;
 		}
 		if (!dmaeng_cap_has(DMAENG_MEMCPY, mask)) {
 			pr_err(MC_NAME ": caps=%s: device %u does not offer memcpy\n",

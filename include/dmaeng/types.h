@@ -70,6 +70,9 @@ static inline bool dmaeng_cap_subset(const struct dmaeng_cap_mask *want,
 	return bitmap_subset(want->bits, have->bits, DMAENG_CAP_COUNT);
 }
 
+int dmaeng_caps_parse(char *list, struct dmaeng_cap_mask *mask,
+		      const char **bad);
+
 /**
  * enum dmaeng_status - state of a submitted transfer
  * @DMAENG_COMPLETE: completed successfully
