@@ -13,7 +13,11 @@ assemble: the guest streams each check as it happens, between
 "# dmaeng-suite-begin NAME" and "# dmaeng-suite-end NAME N" markers, and
 KUnit results as whole KTAP subtests.  A suite whose end marker never came
 (the scenario died, exited early, or the guest stopped) keeps every check
-it reported and gets one more, failing, that says so.
+it reported and gets one more, failing, that says so; so does one whose
+end marker counts other checks than arrived.  A result line outside any
+suite would throw kunit.py's count of suites off (it then drops the last
+one): such lines go, each as a failing check, to a suite of their own,
+dmaeng_stray.
 
 manifest: every boot's suites and their number of checks (leaf results)
 are compared with tools/plan.manifest.  A suite missing, a suite not in
@@ -33,9 +37,11 @@ def indent(line):
 
 def assemble(raw):
     out = []
+    stray = []
     suite = None  # [name, lines, checks]
+    kunit = False  # inside a KUnit KTAP subtest from debugfs
 
-    def close(early):
+    def close(early, said=None):
         name, lines, n = suite
         fails = sum(1 for ln in lines if ln.startswith('    not ok '))
         if early:
@@ -45,6 +51,12 @@ def assemble(raw):
                          'stopped: it died, exited early, or the guest '
                          'stopped before suite_end' % (n - 1))
             lines.append('    not ok %d %s ended early' % (n, name))
+        elif said is not None and said != n:
+            n += 1
+            fails += 1
+            lines.append('    # suite_end counted %d checks, %d arrived'
+                         % (said, n - 1))
+            lines.append('    not ok %d %s: every check arrived' % (n, name))
         out.append('    KTAP version 1')
         out.append('    # Subtest: %s' % name)
         out.append('    1..%d' % n)
@@ -61,7 +73,7 @@ def assemble(raw):
             continue
         m = re.match(r'^# dmaeng-suite-end (\S+) (\d+)$', line)
         if m and suite and m.group(1) == suite[0]:
-            close(False)
+            close(False, int(m.group(2)))
             suite = None
             continue
         if suite:
@@ -72,14 +84,33 @@ def assemble(raw):
             elif line.startswith('    # '):
                 suite[1].append(line)
             continue
-        out.append(line)
+        if line == '    KTAP version 1':
+            kunit = True
+        r = RESULT.match(line)
+        if kunit:
+            out.append(line)
+            if r and indent(line) == 0:
+                kunit = False
+        elif r:
+            stray.append(line.strip())
+        else:
+            out.append(line)
     if suite:
         close(True)
+    if stray:
+        out.append('    KTAP version 1')
+        out.append('    # Subtest: dmaeng_stray')
+        out.append('    1..%d' % len(stray))
+        for i, ln in enumerate(stray, 1):
+            out.append('    # a result outside any suite: ' + ln)
+            out.append('    not ok %d a check reported outside any suite' % i)
+        out.append('not ok 1 dmaeng_stray')
     return out
 
 
-def suites(lines):
-    """{suite: (leaf checks, skips, failures)} of a boot's results."""
+def suites(lines, twice=None):
+    """{suite: (leaf checks, skips, failures)} of a boot's results; the
+    names reported more than once go to @twice."""
     res = {}
     name = None
     prev = 0
@@ -95,6 +126,8 @@ def suites(lines):
             continue
         depth = indent(line)
         if depth == 0:
+            if name in res and twice is not None:
+                twice.append(name)
             res[name] = (leaves, skips, fails)
             name = None
             continue
@@ -127,15 +160,19 @@ def manifest(path, boots):
         want[(label, suite)] = (n, skips, reason)
         order.append((label, suite))
     got = {}
+    checks = []
     for spec in boots:
         label, _, path = spec.partition('=')
         try:
             lines = open(path).read().splitlines()
         except OSError:
             lines = []
-        for suite, v in suites(lines).items():
+        twice = []
+        for suite, v in suites(lines, twice).items():
             got[(label, suite)] = v
-    checks = []
+        for suite in twice:
+            checks.append((False, 'plan %s: %s reported once' %
+                           (label, suite), ['it reported more than once']))
     for key in order:
         label, suite = key
         n, skips, reason = want[key]

@@ -36,6 +36,7 @@ _record() {	# _record ok|"not ok" DESC [DIAG...]
 	for _d in "$@"; do
 		echo "[$_suite]     # $_d"
 	done
+	[ "$_status" = ok ]	# the check's result is the caller's status
 }
 
 t_ok()   { _record ok "$1"; }

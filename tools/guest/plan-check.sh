@@ -14,7 +14,11 @@ sfx=${boot:+_boot$boot}
 kml=/sys/kernel/debug/kmemleak
 
 # Forget whatever kmemleak suspects from boot: only leaks from here count.
+# (An object is a suspect only after two scans that find it unchanged, and
+# clear forgets only suspects.)
 if [ -w $kml ]; then
+	echo scan > $kml
+	sleep 1
 	echo scan > $kml
 	echo clear > $kml
 fi

@@ -111,6 +111,8 @@ for f in $nc/disable_dma $nc/copybreak $nc/idle_release_ms \
 	 /sys/module/dmaeng_memcpy/parameters/error_every \
 	 /sys/module/dmaeng_memcpy/parameters/delay_us \
 	 $DTP/iterations $DTP/channel $DTP/make_it_fail; do
+	# (writing a missing sysfs file is EACCES too: it must exist)
+	[ -e "$f" ] || t_fail "${f##*/} exists" "$f is missing"
 	old=$(cat "$f")
 	t_refused "nobody cannot write ${f#/*/*/}" EACCES as_nobody "echo 1 > $f"
 	t_eq "${f##*/} unchanged" "$(cat "$f")" "$old"
