@@ -69,9 +69,9 @@ judge "a failing KUnit case: dmaeng_selftest_planted_failure is FAIL" \
 	test "$(status dmaeng_selftest_planted_failure)" = FAIL
 judge "... and its passing sibling PASS" \
 	test "$(status dmaeng_selftest_passes)" = PASS
-judge "a KUnit module that fails to load: its load check says why" \
+judge "a KUnit module that fails to load: its load check says why (ENOEXEC)" \
 	caught "KUnit module dmaeng_selftest_noload_kunit loads" \
-	"Exec format error"
+	"invalid module format"
 judge "a dma-debug error: 'dma-debug error_count is 0' fails" \
 	caught "dma-debug error_count is 0" "expected '0'"
 judge "... and the DMA-API warning names the planted device" \
