@@ -51,8 +51,12 @@ struct dmaeng_map_dev;
  * @alloc_chan_resources, @free_chan_resources, @terminate_all,
  * @synchronize, @refs_changed and &dmaeng_device.release run in process
  * context under dmaeng's registry mutex and nothing else: not under
- * cpus_read_lock(), so they may allocate or destroy workqueues and caches
- * (which take it), and may sleep.  They must not call back into dmaeng.
+ * cpus_read_lock(), so they may create or destroy workqueues and caches
+ * (which may take it), and may sleep.  They must not call back into dmaeng.
+ * (Once a provider registered from its module init, its channels are
+ * taken when the module goes live, from the kernel's module notifier: then
+ * @alloc_chan_resources and @refs_changed also run with that notifier
+ * chain held, and must not (un)register module notifiers.)
  * @prep_memcpy runs in the client's context (process context unless
  * DMAENG_PREP_NOWAIT); dmaeng_device_unregister() waits for it.
  * &dmaeng_tx.tx_submit, @issue_pending and @tx_status run in the client's
