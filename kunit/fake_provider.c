@@ -4,12 +4,14 @@
  */
 
 #include <linux/atomic.h>
+#include <linux/cpu.h>
 #include <linux/delay.h>
 #include <linux/device.h>
 #include <linux/dma-mapping.h>
 #include <linux/platform_device.h>
 #include <linux/percpu.h>
 #include <linux/slab.h>
+#include <linux/workqueue.h>
 #include <kunit/resource.h>
 #include "fake_provider.h"
 #include "../dmaengine_internal.h"
@@ -391,6 +393,34 @@ s32 fake_copy(struct dmaeng_chan *chan, struct fake_results *res)
 	tx->callback = fake_results_cb;
 	tx->callback_param = res;
 	return dmaeng_submit(tx);
+}
+
+struct fake_lookup {
+	struct dmaeng_client *client;
+	enum dmaeng_cap cap;
+};
+
+static long fake_find_here(void *data)
+{
+	struct fake_lookup *l = data;
+
+	return (long)dmaeng_find_channel(l->client, l->cap);
+}
+
+/* dmaeng_find_channel(@client, @cap) as seen from @cpu. */
+struct dmaeng_chan *fake_find_on(unsigned int cpu, struct dmaeng_client *client,
+				 enum dmaeng_cap cap)
+{
+	struct fake_lookup l = { .client = client, .cap = cap };
+
+	return (struct dmaeng_chan *)work_on_cpu(cpu, fake_find_here, &l);
+}
+
+/* A KUnit action: CPU1 back online, whatever a test left it in. */
+void fake_online_cpu1(void *unused)
+{
+	if (!cpu_online(1))
+		add_cpu(1);
 }
 
 unsigned long fake_memcpy_count(struct dmaeng_chan *chan)

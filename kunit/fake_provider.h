@@ -79,6 +79,9 @@ int fake_client_register(struct kunit *test, struct fake_client *fc);
 int fake_client_unregister(struct fake_client *fc);
 void fake_results_cb(void *param, enum dmaeng_result result);
 s32 fake_copy(struct dmaeng_chan *chan, struct fake_results *res);
+struct dmaeng_chan *fake_find_on(unsigned int cpu, struct dmaeng_client *client,
+				 enum dmaeng_cap cap);
+void fake_online_cpu1(void *unused);
 unsigned long fake_memcpy_count(struct dmaeng_chan *chan);
 unsigned long fake_bytes(struct dmaeng_chan *chan);
 

@@ -13,7 +13,6 @@
 #include <linux/err.h>
 #include <linux/kthread.h>
 #include <linux/numa.h>
-#include <linux/smp.h>
 #include <kunit/test.h>
 #include <kunit/visibility.h>
 #include "fake_provider.h"
@@ -44,31 +43,6 @@ static bool held_by(struct dmaeng_client *client, struct dmaeng_chan *chan)
 	return false;
 }
 
-struct lookup {
-	struct dmaeng_client *client;
-	enum dmaeng_cap cap;
-	struct dmaeng_chan *chan;
-};
-
-static int lookup_here(void *data)
-{
-	struct lookup *l = data;
-
-	l->chan = dmaeng_find_channel(l->client, l->cap);
-	return 0;
-}
-
-/* dmaeng_find_channel(@client, @cap) as seen from @cpu. */
-static struct dmaeng_chan *find_on(unsigned int cpu,
-				   struct dmaeng_client *client,
-				   enum dmaeng_cap cap)
-{
-	struct lookup l = { .client = client, .cap = cap };
-
-	smp_call_on_cpu(cpu, lookup_here, &l, false);
-	return l.chan;
-}
-
 /*
  * On every online CPU, @client's lookup for each transfer capability is a
  * channel it holds, live, whose device offers it; and NULL exactly when it
@@ -89,7 +63,7 @@ static int check_lookups(struct kunit *test, struct fake_client *fc)
 		for (i = 0; i < min(n, MAX_HELD); i++)
 			any |= dmaeng_cap_has(cap, &chans[i]->device->cap_mask);
 		for_each_online_cpu(cpu) {
-			chan = find_on(cpu, client, cap);
+			chan = fake_find_on(cpu, client, cap);
 			if (!chan && !any)
 				continue;
 			if (chan && held_by(client, chan) &&
@@ -128,7 +102,7 @@ static void lifetime_lookup_only_held(struct kunit *test)
 	FAKE_EXPECT_PINNED(test, y, 2);
 
 	for_each_online_cpu(cpu)
-		KUNIT_EXPECT_PTR_EQ(test, find_on(cpu, &b->client, DMAENG_MEMCPY),
+		KUNIT_EXPECT_PTR_EQ(test, fake_find_on(cpu, &b->client, DMAENG_MEMCPY),
 				    &y->chans[0].chan);
 	KUNIT_EXPECT_EQ(test, check_lookups(test, a), 0);
 	KUNIT_EXPECT_EQ(test, check_lookups(test, b), 0);
@@ -137,7 +111,7 @@ static void lifetime_lookup_only_held(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fake_client_unregister(a), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&x->chans[0].free_calls), 1);
 	for_each_online_cpu(cpu) {
-		chan = find_on(cpu, &b->client, DMAENG_MEMCPY);
+		chan = fake_find_on(cpu, &b->client, DMAENG_MEMCPY);
 		KUNIT_ASSERT_PTR_EQ(test, chan, &y->chans[0].chan);
 		KUNIT_EXPECT_EQ(test, dmaeng_sync_wait(chan, fake_copy(chan, &res),
 						       1000), 0);
@@ -149,12 +123,6 @@ static void lifetime_lookup_only_held(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fake_client_unregister(b), 0);
 	fake_dev_unregister(x);
 	fake_dev_unregister(y);
-}
-
-static void lifetime_online_cpu1(void *unused)
-{
-	if (!cpu_online(1))
-		add_cpu(1);
 }
 
 /*
@@ -195,7 +163,7 @@ static void lifetime_lookup_world(struct kunit *test)
 	/* CPU1 offline and back. */
 	if (num_online_cpus() > 1) {
 		KUNIT_ASSERT_EQ(test, 0,
-				kunit_add_action_or_reset(test, lifetime_online_cpu1,
+				kunit_add_action_or_reset(test, fake_online_cpu1,
 							  NULL));
 		KUNIT_ASSERT_EQ(test, remove_cpu(1), 0);
 		CHECK_ALL();
@@ -207,7 +175,7 @@ static void lifetime_lookup_world(struct kunit *test)
 	fake_dev_unregister(y);
 	CHECK_ALL();
 	for (i = 0; i < num_online_cpus(); i++)
-		KUNIT_EXPECT_NULL(test, find_on(i, &b->client, DMAENG_MEMCPY));
+		KUNIT_EXPECT_NULL(test, fake_find_on(i, &b->client, DMAENG_MEMCPY));
 
 	/* A goes, then C; X's resources go with A. */
 	KUNIT_EXPECT_EQ(test, fake_client_unregister(a), 0);
@@ -775,7 +743,7 @@ static void lifetime_callbacks_outside_hotplug_lock(struct kunit *test)
 	KUNIT_EXPECT_NOT_NULL(test, priv->chans[0].cache);
 	if (num_online_cpus() > 1) {
 		KUNIT_ASSERT_EQ(test, 0,
-				kunit_add_action_or_reset(test, lifetime_online_cpu1,
+				kunit_add_action_or_reset(test, fake_online_cpu1,
 							  NULL));
 		KUNIT_EXPECT_EQ(test, remove_cpu(1), 0);
 		KUNIT_EXPECT_EQ(test, add_cpu(1), 0);

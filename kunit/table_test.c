@@ -10,35 +10,12 @@
 #include <linux/err.h>
 #include <linux/nodemask.h>
 #include <linux/numa.h>
-#include <linux/workqueue.h>
 #include <kunit/test.h>
 #include "fake_provider.h"
 
 #define MEMCPY		BIT(DMAENG_MEMCPY)
 #define INTR		BIT(DMAENG_INTERRUPT)
 #define NCAPS		2	/* capabilities with a table: MEMCPY, INTERRUPT */
-
-struct table_lookup {
-	struct dmaeng_client *client;
-	enum dmaeng_cap cap;
-};
-
-static long find_here(void *data)
-{
-	struct table_lookup *l = data;
-
-	return (long)dmaeng_find_channel(l->client, l->cap);
-}
-
-/* dmaeng_find_channel(@client, @cap) as seen from @cpu. */
-static struct dmaeng_chan *find_on(unsigned int cpu,
-				   struct dmaeng_client *client,
-				   enum dmaeng_cap cap)
-{
-	struct table_lookup l = { .client = client, .cap = cap };
-
-	return (struct dmaeng_chan *)work_on_cpu(cpu, find_here, &l);
-}
 
 static int table_sum(struct fake_dev *fd)
 {
@@ -66,8 +43,8 @@ static void table_empty_without_clients(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, fake_dev_register(test, fd), 0);
 	KUNIT_ASSERT_EQ(test, fake_client_register(test, c), 0);
 	for_each_online_cpu(cpu) {
-		KUNIT_EXPECT_NULL(test, find_on(cpu, &c->client, DMAENG_MEMCPY));
-		KUNIT_EXPECT_NULL(test, find_on(cpu, &c->client, DMAENG_INTERRUPT));
+		KUNIT_EXPECT_NULL(test, fake_find_on(cpu, &c->client, DMAENG_MEMCPY));
+		KUNIT_EXPECT_NULL(test, fake_find_on(cpu, &c->client, DMAENG_INTERRUPT));
 	}
 	KUNIT_EXPECT_EQ(test, table_sum(fd), 0);
 	KUNIT_EXPECT_EQ(test, fake_client_unregister(c), 0);
@@ -87,21 +64,21 @@ static void table_spreads_cpus(struct kunit *test)
 	/* One channel: every CPU shares it, for both capabilities. */
 	KUNIT_ASSERT_EQ(test, fake_dev_register(test, one), 0);
 	KUNIT_ASSERT_EQ(test, fake_client_register(test, c), 0);
-	KUNIT_EXPECT_PTR_EQ(test, find_on(0, &c->client, DMAENG_MEMCPY), &one->chans[0].chan);
-	KUNIT_EXPECT_PTR_EQ(test, find_on(1, &c->client, DMAENG_MEMCPY), &one->chans[0].chan);
-	KUNIT_EXPECT_PTR_EQ(test, find_on(1, &c->client, DMAENG_INTERRUPT),
+	KUNIT_EXPECT_PTR_EQ(test, fake_find_on(0, &c->client, DMAENG_MEMCPY), &one->chans[0].chan);
+	KUNIT_EXPECT_PTR_EQ(test, fake_find_on(1, &c->client, DMAENG_MEMCPY), &one->chans[0].chan);
+	KUNIT_EXPECT_PTR_EQ(test, fake_find_on(1, &c->client, DMAENG_INTERRUPT),
 			    &one->chans[0].chan);
 	KUNIT_EXPECT_EQ(test, one->chans[0].chan.table_count,
 			num_online_cpus() * NCAPS);
 
 	/* Three channels, two CPUs: each CPU its own channel. */
 	KUNIT_ASSERT_EQ(test, fake_dev_register(test, two), 0);
-	c0 = find_on(0, &c->client, DMAENG_MEMCPY);
-	c1 = find_on(1, &c->client, DMAENG_MEMCPY);
+	c0 = fake_find_on(0, &c->client, DMAENG_MEMCPY);
+	c1 = fake_find_on(1, &c->client, DMAENG_MEMCPY);
 	KUNIT_ASSERT_NOT_NULL(test, c0);
 	KUNIT_ASSERT_NOT_NULL(test, c1);
 	KUNIT_EXPECT_PTR_NE(test, c0, c1);
-	KUNIT_EXPECT_PTR_EQ(test, find_on(1, &c->client, DMAENG_INTERRUPT), c1);
+	KUNIT_EXPECT_PTR_EQ(test, fake_find_on(1, &c->client, DMAENG_INTERRUPT), c1);
 	KUNIT_EXPECT_EQ(test, c0->table_count, NCAPS);
 	KUNIT_EXPECT_EQ(test, c1->table_count, NCAPS);
 	KUNIT_EXPECT_EQ(test, table_sum(one) + table_sum(two),
@@ -109,8 +86,8 @@ static void table_spreads_cpus(struct kunit *test)
 
 	/* Unregistering a device moves its CPUs to the channels left. */
 	fake_dev_unregister(one);
-	c0 = find_on(0, &c->client, DMAENG_MEMCPY);
-	c1 = find_on(1, &c->client, DMAENG_MEMCPY);
+	c0 = fake_find_on(0, &c->client, DMAENG_MEMCPY);
+	c1 = fake_find_on(1, &c->client, DMAENG_MEMCPY);
 	KUNIT_EXPECT_PTR_NE(test, c0, c1);
 	KUNIT_EXPECT_EQ(test, table_sum(two), num_online_cpus() * NCAPS);
 	KUNIT_EXPECT_EQ(test, two->chans[0].chan.table_count, NCAPS);
@@ -118,8 +95,8 @@ static void table_spreads_cpus(struct kunit *test)
 
 	/* The last client gone, the table empties. */
 	KUNIT_EXPECT_EQ(test, fake_client_unregister(c), 0);
-	KUNIT_EXPECT_NULL(test, find_on(0, &c->client, DMAENG_MEMCPY));
-	KUNIT_EXPECT_NULL(test, find_on(1, &c->client, DMAENG_INTERRUPT));
+	KUNIT_EXPECT_NULL(test, fake_find_on(0, &c->client, DMAENG_MEMCPY));
+	KUNIT_EXPECT_NULL(test, fake_find_on(1, &c->client, DMAENG_INTERRUPT));
 	KUNIT_EXPECT_EQ(test, table_sum(two), 0);
 	fake_dev_unregister(two);
 }
@@ -140,14 +117,14 @@ static void table_private_leaves_table(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, fake_client_register(test, c), 0);
 
 	/* Both CPUs on the one public channel. */
-	KUNIT_EXPECT_PTR_EQ(test, find_on(0, &c->client, DMAENG_MEMCPY), &fd->chans[1].chan);
-	KUNIT_EXPECT_PTR_EQ(test, find_on(1, &c->client, DMAENG_MEMCPY), &fd->chans[1].chan);
+	KUNIT_EXPECT_PTR_EQ(test, fake_find_on(0, &c->client, DMAENG_MEMCPY), &fd->chans[1].chan);
+	KUNIT_EXPECT_PTR_EQ(test, fake_find_on(1, &c->client, DMAENG_MEMCPY), &fd->chans[1].chan);
 	KUNIT_EXPECT_EQ(test, priv->table_count, 0);
 
 	/* Released, it joins the table again: one channel per CPU. */
 	dmaeng_release_channel(priv);
-	KUNIT_EXPECT_PTR_NE(test, find_on(0, &c->client, DMAENG_MEMCPY),
-			    find_on(1, &c->client, DMAENG_MEMCPY));
+	KUNIT_EXPECT_PTR_NE(test, fake_find_on(0, &c->client, DMAENG_MEMCPY),
+			    fake_find_on(1, &c->client, DMAENG_MEMCPY));
 	KUNIT_EXPECT_EQ(test, fd->chans[0].chan.table_count, 1);
 	KUNIT_EXPECT_EQ(test, fd->chans[1].chan.table_count, 1);
 
@@ -172,21 +149,18 @@ static void table_prefers_local_node(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, fake_dev_register(test, near1), 0);
 	KUNIT_ASSERT_EQ(test, fake_client_register(test, c), 0);
 	/* Only a remote channel: better than none. */
-	KUNIT_EXPECT_PTR_EQ(test, find_on(0, &c->client, DMAENG_MEMCPY), &near1->chans[0].chan);
+	KUNIT_EXPECT_PTR_EQ(test, fake_find_on(0, &c->client, DMAENG_MEMCPY),
+			    &near1->chans[0].chan);
 
 	KUNIT_ASSERT_EQ(test, fake_dev_register(test, near0), 0);
-	KUNIT_EXPECT_PTR_EQ(test, find_on(0, &c->client, DMAENG_MEMCPY), &near0->chans[0].chan);
-	KUNIT_EXPECT_PTR_EQ(test, find_on(1, &c->client, DMAENG_MEMCPY), &near1->chans[0].chan);
+	KUNIT_EXPECT_PTR_EQ(test, fake_find_on(0, &c->client, DMAENG_MEMCPY),
+			    &near0->chans[0].chan);
+	KUNIT_EXPECT_PTR_EQ(test, fake_find_on(1, &c->client, DMAENG_MEMCPY),
+			    &near1->chans[0].chan);
 
 	KUNIT_EXPECT_EQ(test, fake_client_unregister(c), 0);
 	fake_dev_unregister(near0);
 	fake_dev_unregister(near1);
-}
-
-static void table_online_cpu1(void *unused)
-{
-	if (!cpu_online(1))
-		add_cpu(1);
 }
 
 static void table_cpu_hotplug(struct kunit *test)
@@ -199,22 +173,22 @@ static void table_cpu_hotplug(struct kunit *test)
 	table_needs_two_cpus(test);
 	KUNIT_ASSERT_EQ(test, fake_dev_register(test, fd), 0);
 	KUNIT_ASSERT_EQ(test, fake_client_register(test, c), 0);
-	on0 = find_on(0, &c->client, DMAENG_MEMCPY);
-	on1 = find_on(1, &c->client, DMAENG_MEMCPY);
+	on0 = fake_find_on(0, &c->client, DMAENG_MEMCPY);
+	on1 = fake_find_on(1, &c->client, DMAENG_MEMCPY);
 	KUNIT_ASSERT_PTR_NE(test, on0, on1);
 
 	/* CPU1 goes offline: it gives its channel back. */
 	KUNIT_ASSERT_EQ(test, 0,
-			kunit_add_action_or_reset(test, table_online_cpu1, NULL));
+			kunit_add_action_or_reset(test, fake_online_cpu1, NULL));
 	KUNIT_ASSERT_EQ(test, remove_cpu(1), 0);
 	KUNIT_EXPECT_EQ(test, on1->table_count, 0);
 	KUNIT_EXPECT_EQ(test, on0->table_count, NCAPS);
-	KUNIT_EXPECT_PTR_EQ(test, find_on(0, &c->client, DMAENG_MEMCPY), on0);
+	KUNIT_EXPECT_PTR_EQ(test, fake_find_on(0, &c->client, DMAENG_MEMCPY), on0);
 
 	/* CPU1 comes back: it gets the idle channel again. */
 	KUNIT_ASSERT_EQ(test, add_cpu(1), 0);
-	KUNIT_EXPECT_PTR_EQ(test, find_on(1, &c->client, DMAENG_MEMCPY), on1);
-	KUNIT_EXPECT_PTR_EQ(test, find_on(1, &c->client, DMAENG_INTERRUPT), on1);
+	KUNIT_EXPECT_PTR_EQ(test, fake_find_on(1, &c->client, DMAENG_MEMCPY), on1);
+	KUNIT_EXPECT_PTR_EQ(test, fake_find_on(1, &c->client, DMAENG_INTERRUPT), on1);
 	KUNIT_EXPECT_EQ(test, on0->table_count, NCAPS);
 	KUNIT_EXPECT_EQ(test, on1->table_count, NCAPS);
 
