@@ -187,7 +187,6 @@ int dmaeng_chan_init(struct dmaeng_chan *chan)
 		return -ENOMEM;
 	chan->cookie = 0;
 	chan->completed_cookie = 0;
-	chan->results = NULL;
 	chan->aged_error = 0;
 	chan->client_count = 0;
 	chan->table_count = 0;

@@ -408,16 +408,16 @@ static bool dmaeng_client_wants(const struct dmaeng_client *client,
 
 /*
  * Take @client's references on the free channels of @ddev, or on @only if
- * given (a channel of @ddev), and publish them.  A channel that cannot be
- * taken is skipped: it never appears in @client's table.
+ * given (a channel of @ddev), onto @taken, not yet published.  A channel
+ * that cannot be taken is skipped: it never appears in @client's table.
  */
-static void dmaeng_client_take(struct dmaeng_client *client,
-			       struct dmaeng_device *ddev,
-			       struct dmaeng_chan *only)
+static void dmaeng_client_collect(struct dmaeng_client *client,
+				  struct dmaeng_device *ddev,
+				  struct dmaeng_chan *only,
+				  struct list_head *taken)
 {
-	struct dmaeng_hold *hold, *tmp;
+	struct dmaeng_hold *hold;
 	struct dmaeng_chan *chan;
-	LIST_HEAD(taken);
 	int err;
 
 	lockdep_assert_held(&dmaeng_lock);
@@ -437,15 +437,34 @@ static void dmaeng_client_take(struct dmaeng_client *client,
 			continue;
 		}
 		hold->chan = chan;
-		list_add_tail(&hold->node, &taken);
+		list_add_tail(&hold->node, taken);
 	}
-	if (list_empty(&taken))
-		return;
-	dmaeng_tables_begin();
-	list_for_each_entry_safe(hold, tmp, &taken, node) {
+}
+
+/* Move the holds on @taken to @client; inside dmaeng_tables_begin(). */
+static void dmaeng_client_add_holds(struct dmaeng_client *client,
+				    struct list_head *taken)
+{
+	struct dmaeng_hold *hold, *tmp;
+
+	list_for_each_entry_safe(hold, tmp, taken, node) {
 		list_del(&hold->node);
 		list_add_tail_rcu(&hold->node, &client->holds);
 	}
+}
+
+/* Take @client's references on @ddev's channels (or @only) and publish. */
+static void dmaeng_client_take(struct dmaeng_client *client,
+			       struct dmaeng_device *ddev,
+			       struct dmaeng_chan *only)
+{
+	LIST_HEAD(taken);
+
+	dmaeng_client_collect(client, ddev, only, &taken);
+	if (list_empty(&taken))
+		return;
+	dmaeng_tables_begin();
+	dmaeng_client_add_holds(client, &taken);
 	dmaeng_tables_end();
 }
 
@@ -477,6 +496,7 @@ int dmaeng_client_register(struct dmaeng_client *client)
 {
 	struct dmaeng_client_table __percpu *table;
 	struct dmaeng_device *ddev;
+	LIST_HEAD(taken);
 
 	if (!client ||
 	    bitmap_empty(client->cap_mask.bits, DMAENG_CAP_COUNT) ||
@@ -497,17 +517,19 @@ int dmaeng_client_register(struct dmaeng_client *client)
 	}
 	INIT_LIST_HEAD(&client->holds);
 	WRITE_ONCE(client->table, table);
-	dmaeng_tables_begin();
-	list_add_tail(&client->node, &dmaeng_clients);
-	dmaeng_tables_end();
 	list_for_each_entry(ddev, &dmaeng_devices, node) {
 		if (!dmaeng_client_wants(client, ddev))
 			continue;
 		if (!try_module_get(ddev->owner))
 			continue;	/* going away */
-		dmaeng_client_take(client, ddev, NULL);
+		dmaeng_client_collect(client, ddev, NULL, &taken);
 		module_put(ddev->owner);
 	}
+	/* The client and all it holds, published at once. */
+	dmaeng_tables_begin();
+	list_add_tail(&client->node, &dmaeng_clients);
+	dmaeng_client_add_holds(client, &taken);
+	dmaeng_tables_end();
 	mutex_unlock(&dmaeng_lock);
 	return 0;
 }
