@@ -40,18 +40,32 @@ host_check() {	# host_check ok|"not ok" DESC
 	echo "[host] $1 - $2"
 }
 
+# build_mods VAR KDIR OUTDIR DESC MAKE-ARGS...: build the modules, record
+# the host check DESC, and set VAR to the .ko files built (after a failed
+# build, those an earlier one left, so that the guest still boots; the run
+# has failed anyway).
+build_mods() {
+	local var=$1 kdir=$2 dir=$3 desc=$4 list
+	shift 4
+	if list=$(tools/modules.sh "$kdir" "$dir" "$@"); then
+		host_check ok "$desc"
+	else
+		host_check "not ok" "$desc"
+		list=$(sed -e 's/\.o$/.ko/' -e "s|^\([^/]\)|$dir/src/\1|" \
+			"$dir/src/modules.order" 2>/dev/null || true)
+	fi
+	printf -v "$var" '%s' "$list"
+}
+
 step "modules against the test kernel, sparse (C=2) and W=1"
 # The self-test's broken modules get a build of their own.
 mbuild=build/m-test
 extra=()
 [ "$mode" = selftest ] && { mbuild=build/m-selftest; extra=(DMAENG_SELFTEST=m); }
 [ "$mode" = bench ] && { mbuild=build/m-bench; extra=(DMAENG_BENCH=m); }
-if kos=$(tools/modules.sh "$kobj" "$mbuild" C=2 W=1 "${extra[@]}"); then
-	host_check ok "modules build against the test kernel with C=2 W=1, no warning"
-else
-	host_check "not ok" "modules build against the test kernel with C=2 W=1, no warning"
-	kos=$(sed -e 's/\.o$/.ko/' -e "s|^\([^/]\)|$mbuild/src/\1|" "$mbuild/src/modules.order" 2>/dev/null || true)
-fi
+build_mods kos "$kobj" "$mbuild" \
+	"modules build against the test kernel with C=2 W=1, no warning" \
+	C=2 W=1 "${extra[@]}"
 echo "$kos" | sed 's|.*/|   |'
 if [ "$mode" = selftest ]; then
 	# The planted KUnit module that cannot load: a truncated copy.
@@ -131,12 +145,9 @@ fi
 
 if [ $kcsan = 1 ]; then
 	step "modules against the KCSAN kernel, W=1"
-	if kkos=$(tools/modules.sh build/kernel/obj-kcsan "${mbuild}-kcsan" W=1 "${extra[@]}"); then
-		host_check ok "modules build against the KCSAN kernel with W=1, no warning"
-	else
-		host_check "not ok" "modules build against the KCSAN kernel with W=1, no warning"
-		kkos=$(sed -e 's/\.o$/.ko/' -e "s|^\([^/]\)|${mbuild}-kcsan/src/\1|" "${mbuild}-kcsan/src/modules.order" 2>/dev/null || true)
-	fi
+	build_mods kkos build/kernel/obj-kcsan "${mbuild}-kcsan" \
+		"modules build against the KCSAN kernel with W=1, no warning" \
+		W=1 "${extra[@]}"
 fi
 
 step "guest programs (tools/netcopy, static)"
