@@ -11,6 +11,8 @@
 #include <linux/mm_types.h>
 #include <linux/skbuff.h>
 
+struct sock;
+
 /* User pages pinned at a time: the receive window. */
 #define NC_WINDOW_PAGES		64
 
@@ -22,6 +24,8 @@ enum nc_stat {
 	NC_FALLBACK_SMALL,	/* chunk below copybreak */
 	NC_FALLBACK_NO_CHANNEL,
 	NC_FALLBACK_CLONE,	/* no skb clone to hold the data */
+	NC_FALLBACK_BUDGET,	/* clones would pass the receive buffer */
+	NC_FALLBACK_SHARED,	/* a window with a page aliased or shared */
 	NC_FALLBACK_MAP,	/* a DMA mapping failed */
 	NC_FALLBACK_PREP,
 	NC_FALLBACK_SUBMIT,
@@ -35,6 +39,8 @@ enum nc_stat {
 };
 
 extern atomic64_t nc_stats[NC_NR_STATS];
+/* Bytes (truesize) of skb clones held now, and the most ever held. */
+extern atomic64_t nc_clone_bytes, nc_clone_bytes_max;
 
 static inline void nc_count(enum nc_stat s, s64 n)
 {
@@ -48,13 +54,20 @@ struct nc_chunk {
 	unsigned int skb_off;
 	unsigned int len;
 	size_t dst;		/* offset in the window */
+	unsigned int charge;	/* truesize charged to the window */
 	bool failed;		/* copy it by CPU after the DMA phase */
 };
 
+/* A destination page claimed by a window (netcopy_dma.c). */
+struct nc_claim {
+	struct hlist_node node;
+	struct page *page;
+};
+
 /*
- * A window of the caller's buffer, pinned for DMA.  Filled in order:
- * small chunks are copied by the CPU at once, larger ones recorded in
- * @chunks and copied in the DMA phase.
+ * A window of the caller's buffer, pinned and claimed for DMA.  Filled in
+ * order: small chunks are copied by the CPU at once, larger ones recorded
+ * in @chunks and copied in the DMA phase.
  */
 struct nc_window {
 	unsigned long uaddr;
@@ -62,12 +75,18 @@ struct nc_window {
 	size_t got;		/* bytes placed or recorded */
 	unsigned int first_off;	/* offset of uaddr in pages[0] */
 	unsigned int npages;
+	unsigned int nclaims;
+	bool cpu_only;		/* a page shared or aliased: no DMA */
+	struct sock *sk;	/* clones are charged against its sk_rcvbuf */
+	unsigned int clone_bytes;	/* truesize of the clones held */
 	struct page *pages[NC_WINDOW_PAGES];
+	struct nc_claim claims[NC_WINDOW_PAGES];
 	struct list_head chunks;
 	int err;
 };
 
-int nc_window_pin(struct nc_window *win, unsigned long uaddr, size_t len);
+int nc_window_pin(struct nc_window *win, struct sock *sk, unsigned long uaddr,
+		  size_t len);
 void nc_window_release(struct nc_window *win);
 int nc_take(struct nc_window *win, struct sk_buff *skb, unsigned int off,
 	    unsigned int len);

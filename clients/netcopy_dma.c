@@ -18,43 +18,165 @@
  * when it completes.  All mappings go through the dmaeng helpers.
  * After everything completed and was unmapped, a chunk any of whose pieces
  * failed is copied again by the CPU from its clone, so nothing is lost.
+ *
+ * Aliased destinations.  A buffer may hold the same page twice (a file
+ * mapped twice), and two receives may share a page (two threads, two
+ * buffers on one page).  Two FROM_DEVICE mappings of one cache line are
+ * not allowed by the DMA API, so a window claims its pages in a global
+ * table when it is pinned, and keeps them until it is released.  A window
+ * that holds a page twice, or one of whose pages another window holds, is
+ * not offloaded: its chunks are copied by the CPU, in order, as recv(2)
+ * would (fallback_shared).  Claims are only ever tried, never waited for.
+ *
+ * Clone memory.  The skb clones a window keeps until its DMA phase hold
+ * data TCP has already uncharged from the socket; with a small copybreak a
+ * peer sending tiny segments could make them many times the data.  So the
+ * clones of a TCP window are charged against the socket's receive buffer:
+ * their truesize stays within sk_rcvbuf, and a chunk that would pass it is
+ * copied by the CPU at once (fallback_budget).  With the receive queue held
+ * to sk_rcvbuf by TCP itself, each receive in progress on a socket holds
+ * at most about twice its receive buffer, whatever copybreak.  (Adding the clones to sk_rmem_alloc
+ * instead would close the advertised window, but nothing exported to
+ * modules re-opens it when they are freed with the queue empty: the peer
+ * would stall until its zero-window probe.)
  */
 
+#include <linux/hash.h>
 #include <linux/highmem.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
+#include <net/sock.h>
 #include <dmaeng/client.h>
 #include <dmaeng/map.h>
 #include "netcopy.h"
 
-int nc_window_pin(struct nc_window *win, unsigned long uaddr, size_t len)
+/* Pages claimed by windows: see "Aliased destinations" above. */
+#define NC_CLAIM_BITS	6
+static struct hlist_head nc_claims[1 << NC_CLAIM_BITS];
+static DEFINE_SPINLOCK(nc_claim_lock);
+
+atomic64_t nc_clone_bytes, nc_clone_bytes_max;
+
+static struct hlist_head *nc_claim_head(struct page *page)
+{
+	return &nc_claims[hash_ptr(page, NC_CLAIM_BITS)];
+}
+
+static bool nc_claim_try(struct nc_claim *cl)
+{
+	struct hlist_head *head = nc_claim_head(cl->page);
+	struct nc_claim *other;
+
+	hlist_for_each_entry(other, head, node)
+		if (other->page == cl->page)
+			return false;
+	hlist_add_head(&cl->node, head);
+	return true;
+}
+
+static int nc_page_cmp(const void *a, const void *b)
+{
+	const struct nc_claim *x = a, *y = b;
+
+	return x->page < y->page ? -1 : x->page > y->page;
+}
+
+static void nc_window_unclaim(struct nc_window *win)
+{
+	unsigned int i;
+
+	if (!win->nclaims)
+		return;
+	spin_lock(&nc_claim_lock);
+	for (i = 0; i < win->nclaims; i++)
+		hlist_del(&win->claims[i].node);
+	spin_unlock(&nc_claim_lock);
+	win->nclaims = 0;
+}
+
+/*
+ * Claim the window's pages, or mark it for the CPU if one is there twice
+ * or claimed by another window.
+ */
+static void nc_window_claim(struct nc_window *win)
+{
+	unsigned int i;
+
+	for (i = 0; i < win->npages; i++)
+		win->claims[i].page = win->pages[i];
+	sort(win->claims, win->npages, sizeof(win->claims[0]), nc_page_cmp,
+	     NULL);
+	for (i = 1; i < win->npages; i++)
+		if (win->claims[i].page == win->claims[i - 1].page)
+			goto shared;
+	spin_lock(&nc_claim_lock);
+	for (i = 0; i < win->npages; i++) {
+		if (!nc_claim_try(&win->claims[i])) {
+			win->nclaims = i;
+			spin_unlock(&nc_claim_lock);
+			nc_window_unclaim(win);
+			goto shared;
+		}
+	}
+	win->nclaims = win->npages;
+	spin_unlock(&nc_claim_lock);
+	return;
+shared:
+	win->cpu_only = true;
+	nc_count(NC_FALLBACK_SHARED, 1);
+}
+
+/**
+ * nc_window_pin() - pin and claim a window of the caller's buffer
+ * @win: the window; empty (nothing to release) if this fails
+ * @sk: the socket to charge skb clones to, or NULL
+ * @uaddr: where it starts
+ * @len: how much is wanted; less is pinned if the window is full, or if
+ *	the rest cannot be pinned now (it faults next time)
+ *
+ * Return: 0, or -EFAULT if not even the first page could be pinned.
+ */
+int nc_window_pin(struct nc_window *win, struct sock *sk, unsigned long uaddr,
+		  size_t len)
 {
 	unsigned int first_off = offset_in_page(uaddr);
 	unsigned int npages;
 	int pinned;
 
+	win->uaddr = uaddr;
+	win->got = 0;
+	win->first_off = first_off;
+	win->npages = 0;
+	win->nclaims = 0;
+	win->cpu_only = false;
+	win->err = 0;
+	win->sk = sk;
+	win->clone_bytes = 0;
+	INIT_LIST_HEAD(&win->chunks);
+
 	len = min_t(size_t, len, NC_WINDOW_PAGES * PAGE_SIZE - first_off);
+	win->len = 0;
 	npages = DIV_ROUND_UP(first_off + len, PAGE_SIZE);
 	pinned = pin_user_pages_fast(uaddr & PAGE_MASK, npages, FOLL_WRITE,
 				     win->pages);
 	if (pinned <= 0)
 		return pinned ?: -EFAULT;
-	/* Use what could be pinned; the rest faults next time. */
 	if (pinned < npages)
 		len = pinned * PAGE_SIZE - first_off;
-	win->uaddr = uaddr;
 	win->len = len;
-	win->got = 0;
-	win->first_off = first_off;
 	win->npages = pinned;
-	win->err = 0;
-	INIT_LIST_HEAD(&win->chunks);
+	nc_window_claim(win);
 	return 0;
 }
 
+/* Release a window: its claims, then its pins.  Its chunks are gone. */
 void nc_window_release(struct nc_window *win)
 {
-	unpin_user_pages_dirty_lock(win->pages, win->npages, true);
+	nc_window_unclaim(win);
+	if (win->npages)
+		unpin_user_pages_dirty_lock(win->pages, win->npages, true);
+	win->npages = 0;
 }
 
 /* Copy @len bytes at @off of @skb to offset @dst of the window. */
@@ -81,20 +203,52 @@ int nc_cpu_copy(struct nc_window *win, const struct sk_buff *skb,
 }
 
 /*
+ * Charge a clone of @truesize bytes to the window's budget, or say it
+ * does not fit: see "Clone memory" above.
+ */
+static void nc_uncharge(struct nc_window *win, unsigned int truesize)
+{
+	win->clone_bytes -= truesize;
+	atomic64_sub(truesize, &nc_clone_bytes);
+}
+
+static bool nc_charge(struct nc_window *win, unsigned int truesize)
+{
+	s64 now, max;
+
+	if (win->sk && win->clone_bytes + truesize > READ_ONCE(win->sk->sk_rcvbuf))
+		return false;
+	win->clone_bytes += truesize;
+	now = atomic64_add_return(truesize, &nc_clone_bytes);
+	max = atomic64_read(&nc_clone_bytes_max);
+	while (now > max && !atomic64_try_cmpxchg(&nc_clone_bytes_max, &max, now))
+		;
+	return true;
+}
+
+/*
  * Place @len bytes at @off of @skb next in the window: by CPU now if the
  * chunk is small, else recorded for the DMA phase with a clone of @skb.
  */
 int nc_take(struct nc_window *win, struct sk_buff *skb, unsigned int off,
 	    unsigned int len)
 {
+	unsigned int copybreak = nc_copybreak();
 	struct nc_chunk *c;
 	int err;
 
-	if (len >= nc_copybreak()) {
+	if (len < copybreak) {
+		nc_count(NC_FALLBACK_SMALL, 1);
+	} else if (win->cpu_only) {
+		/* counted once per window, in nc_window_claim() */
+	} else if (!nc_charge(win, skb->truesize)) {
+		nc_count(NC_FALLBACK_BUDGET, 1);
+	} else {
 		c = kmalloc(sizeof(*c), GFP_KERNEL);
 		if (c)
 			c->skb = skb_clone(skb, GFP_KERNEL);
 		if (c && c->skb) {
+			c->charge = skb->truesize;
 			c->skb_off = off;
 			c->len = len;
 			c->dst = win->got;
@@ -104,9 +258,8 @@ int nc_take(struct nc_window *win, struct sk_buff *skb, unsigned int off,
 			return 0;
 		}
 		kfree(c);
+		nc_uncharge(win, skb->truesize);
 		nc_count(NC_FALLBACK_CLONE, 1);
-	} else {
-		nc_count(NC_FALLBACK_SMALL, 1);
 	}
 	err = nc_cpu_copy(win, skb, off, win->got, len);
 	if (err)
@@ -145,7 +298,10 @@ static void nc_xfer_done(void *param, enum dmaeng_result result)
 		complete(&x->dma->done);
 }
 
-/* Map each destination page over the bytes the window received in it. */
+/*
+ * Map each destination page over the bytes the window received in it.  A
+ * window with a page in it twice is never offloaded (nc_window_claim()).
+ */
 static void nc_map_dst(struct nc_dma *d)
 {
 	struct nc_window *win = d->win;
@@ -275,6 +431,8 @@ static int nc_queue_skb(struct nc_dma *d, struct nc_chunk *c,
 		}
 		if (!n)
 			break;
+		if (!page)
+			return -EFAULT;	/* not memory the CPU can address */
 		/*
 		 * A head or a (compound page) fragment is physically
 		 * contiguous: cut only at destination page boundaries.
@@ -381,6 +539,7 @@ void nc_dma_window(struct nc_window *win)
 			nc_count(NC_BYTES_OFFLOADED, c->len);
 		}
 		list_del(&c->node);
+		nc_uncharge(win, c->charge);
 		consume_skb(c->skb);
 		kfree(c);
 	}

@@ -71,6 +71,8 @@ static const char * const nc_stat_names[NC_NR_STATS] = {
 	[NC_FALLBACK_SMALL] = "fallback_small",
 	[NC_FALLBACK_NO_CHANNEL] = "fallback_no_channel",
 	[NC_FALLBACK_CLONE] = "fallback_clone",
+	[NC_FALLBACK_BUDGET] = "fallback_budget",
+	[NC_FALLBACK_SHARED] = "fallback_shared",
 	[NC_FALLBACK_MAP] = "fallback_map",
 	[NC_FALLBACK_PREP] = "fallback_prep",
 	[NC_FALLBACK_SUBMIT] = "fallback_submit",
@@ -366,6 +368,9 @@ static int nc_stats_show(struct seq_file *s, void *unused)
 	for (i = 0; i < NC_NR_STATS; i++)
 		seq_printf(s, "%s %lld\n", nc_stat_names[i],
 			   atomic64_read(&nc_stats[i]));
+	seq_printf(s, "clone_bytes %lld\nclone_bytes_max %lld\n",
+		   atomic64_read(&nc_clone_bytes),
+		   atomic64_read(&nc_clone_bytes_max));
 	down_read(&nc_rwsem);
 	seq_printf(s, "registered %d\nidle_released %d\n", nc_registered,
 		   nc_idle_released);
