@@ -152,11 +152,18 @@ fi
 
 step "guest programs (tools/netcopy, static)"
 mkdir -p build/guest-bin
-if gcc -static -O2 -Wall -Wextra -Werror -Iinclude -o build/guest-bin/netcopy \
-	tools/netcopy/netcopy.c -lpthread; then
-	host_check ok "tools/netcopy builds with -Wall -Wextra -Werror"
+for prog in netcopy nchostile; do
+	if gcc -static -O2 -Wall -Wextra -Werror -Iinclude -o build/guest-bin/$prog \
+		tools/netcopy/$prog.c -lpthread; then
+		host_check ok "tools/netcopy/$prog builds with -Wall -Wextra -Werror"
+	else
+		host_check "not ok" "tools/netcopy/$prog builds with -Wall -Wextra -Werror"
+	fi
+done
+if tools/guest-pkgs.sh build/guest-bin; then
+	host_check ok "trinity and apparmor_parser for the guest (apt-get download)"
 else
-	host_check "not ok" "tools/netcopy builds with -Wall -Wextra -Werror"
+	host_check "not ok" "trinity and apparmor_parser for the guest (apt-get download)"
 fi
 
 step "initramfs"

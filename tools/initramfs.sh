@@ -39,6 +39,13 @@ trap 'rm -f "$list"' EXIT
 	for bin in "$top"/build/guest-bin/*; do
 		[ -f "$bin" ] && echo "file /dmaeng/bin/$(basename "$bin") $bin 0755 0 0"
 	done
+	# The glibc the Debian programs of tools/guest-pkgs.sh need.
+	echo "dir /lib 0755 0 0"
+	echo "dir /lib64 0755 0 0"
+	echo "dir /lib/x86_64-linux-gnu 0755 0 0"
+	for lib in /lib64/ld-linux-x86-64.so.2 /lib/x86_64-linux-gnu/libc.so.6; do
+		echo "file $lib $(readlink -f $lib) 0755 0 0"
+	done
 	for ko in "$@"; do
 		echo "file /dmaeng/modules/$(basename "$ko") $ko 0644 0 0"
 	done

@@ -193,6 +193,32 @@ failslab_kmalloc_only() {
 
 # System-wide mapping-debug totals since dmaeng_core was loaded:
 # "map_errors map_errors_not_checked unmap_errors leaks"
+# Page pins, system-wide: "ACQUIRED RELEASED" from /proc/vmstat, with the
+# per-CPU counts folded in first.
+pin_counts() {
+	echo 1 > /proc/sys/vm/stat_refresh
+	awk '$1 == "nr_foll_pin_acquired" { a = $2 }
+	     $1 == "nr_foll_pin_released" { r = $2 }
+	     END { print a, r }' /proc/vmstat
+}
+
+# t_pins_balanced: every page pin taken so far was released.
+t_pins_balanced() {
+	set -- $(pin_counts)
+	t_eq "page pins balanced: nr_foll_pin_acquired $1 = nr_foll_pin_released $2" "$1" "$2"
+}
+
+# t_tap FILE: each "ok N - DESC" / "not ok N - DESC" line of a program's
+# output becomes a check of this suite.
+t_tap() {
+	while IFS= read -r _l; do
+		case "$_l" in
+		"ok "*)		_record ok "${_l#* - }" ;;
+		"not ok "*)	_record "not ok" "${_l#* - }" ;;
+		esac
+	done < "$1"
+}
+
 map_totals() {
 	awk '$1 == "total" { print $2, $3, $4, $7 }' \
 		/sys/kernel/debug/dmaeng/mapdebug/devices

@@ -99,6 +99,7 @@ t_run "net-copy stream by CPU with Y gone, verified" \
 t_run "bind dmaeng_memcpy.1 again" sh -c "echo dmaeng_memcpy.1 > $drv/bind"
 t_eq "B's table has Y's new channels" "$(bad_table dmaeng_netcopy)" ok
 t_eq "A and B hold the new Y: in_use 2 2" "$(in_use_of $Y)" "2 2"
+t_pins_balanced
 t_run "rmmod dmaeng_netcopy" rmmod dmaeng_netcopy
 t_run "rmmod dmaeng_test" rmmod dmaeng_test
 t_eq "dmaeng_memcpy refcnt 0" "$(refcnt dmaeng_memcpy)" 0

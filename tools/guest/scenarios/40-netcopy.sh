@@ -108,6 +108,7 @@ for r in 4096 65536 1048576; do
 done
 cat $st
 
+t_pins_balanced
 t_run "rmmod dmaeng_netcopy" rmmod dmaeng_netcopy
 t_eq "in_use 0 0" "$(in_use_all)" "0 0"
 rmmod dmaeng_memcpy

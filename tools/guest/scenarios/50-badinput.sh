@@ -122,6 +122,7 @@ t_refused "nobody cannot reach debugfs" EACCES as_nobody "ls /sys/kernel/debug/d
 t_eq "nothing held changed: in_use 2 2" \
 	"$(chan_stat dma0chan0 in_use) $(chan_stat dma0chan1 in_use)" "2 2"
 
+t_pins_balanced
 rmmod dmaeng_netcopy
 rmmod dmaeng_test
 rmmod dmaeng_memcpy

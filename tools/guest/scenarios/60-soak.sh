@@ -363,6 +363,7 @@ t_eq "in_use 1 on each of the $nch channels" \
 	"$(cat /sys/class/dmaeng/*/in_use | sort -u)" 1
 t_eq "dmaeng_memcpy refcnt = channels held" "$(refcnt dmaeng_memcpy)" "$nch"
 t_eq "nothing outstanding" "$(cat /sys/class/dmaeng/*/outstanding | sort -u)" 0
+t_pins_balanced
 t_run "rmmod dmaeng_netcopy" rmmod dmaeng_netcopy
 t_eq "in_use 0, refcnt 0" \
 	"$(cat /sys/class/dmaeng/*/in_use | sort -u) $(refcnt dmaeng_memcpy)" "0 0"
