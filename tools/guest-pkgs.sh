@@ -20,7 +20,10 @@ fetch() {	# fetch PACKAGE PATH-IN-PACKAGE
 	local deb
 	deb=$(ls "$cache/$1"_*.deb 2>/dev/null | head -n 1 || true)
 	if [ -z "$deb" ]; then
-		(cd "$cache" && apt-get download -q "$1" >/dev/null 2>&1) || {
+		# Package lists may be missing on a fresh machine: update once.
+		(cd "$cache" && apt-get download -q "$1" >/dev/null 2>&1) ||
+		(apt-get update -qq >/dev/null 2>&1 &&
+		 cd "$cache" && apt-get download -q "$1" >/dev/null 2>&1) || {
 			echo "guest-pkgs: apt-get download $1 failed" >&2
 			return 1
 		}
