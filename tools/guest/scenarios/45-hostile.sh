@@ -3,9 +3,10 @@
 # The net-copy client against hostile peers and odd sockets (nchostile:
 # urgent data, resets, 1-byte segments, zero-length datagrams, timeouts,
 # low-water marks, disconnects, non-TCP/UDP sockets, partly pinnable and
-# aliased buffers), an LSM that denies receives (AppArmor), and trinity
-# fuzzing the device node and the sysctls.  Ends with every page pin
-# released, no mapping error or leak, and no dma-debug error.
+# aliased buffers), an LSM that denies receives (AppArmor), structured
+# fuzzing of the ioctl and the sysctls, and trinity on the device node.
+# Ends with every page pin released, no mapping error or leak, and no
+# dma-debug error.
 . /dmaeng/guest/lib.sh
 
 suite_begin dmaeng_e2e_hostile
@@ -44,20 +45,21 @@ t_tap /tmp/fuzz.out
 t_eq "nchostile fuzz ran to the end" "$rc" 0
 t_pins_balanced
 
-echo "-- trinity on the device node, then on the sysctls, 45 s each"
+# trinity on the device node only: with /proc/sys victims, trinity 2023.01
+# crashes while it generates its file descriptors (the sysctls are fuzzed
+# by nchostile fuzz above).
+echo "-- trinity on the device node, 60 s"
 mkdir -p /tmp/trinity && cd /tmp/trinity || exit 1
-for v in /dev/dmaeng-netcopy /proc/sys/dmaeng/netcopy; do
-	# SIGINT at 45 s: trinity stops its children and prints its totals.
-	timeout -s INT -k 60 45 trinity --dangerous -q -l off -C 2 -V $v \
-		-c ioctl -c read -c write -c openat -c close -c mmap -c poll \
-		-c lseek -c fcntl -c dup -c readv -c writev -c pread64 \
-		-c pwrite64 > /tmp/trinity.out 2>&1
-	rc=$?
-	tail -n 3 /tmp/trinity.out
-	ran=$(sed -n 's/.*Ran \([0-9]*\) syscalls.*/\1/p' /tmp/trinity.out | tail -n 1)
-	t_run "trinity, victim $v: stopped cleanly (status $rc), ${ran:-no} system calls made" \
-		test "$rc" -ne 137 -a "${ran:-0}" -ge 100
-done
+# SIGINT at 60 s: trinity stops its children and prints its totals.
+timeout -s INT -k 60 60 trinity --dangerous -q -l off -C 2 \
+	-V /dev/dmaeng-netcopy -c ioctl -c read -c write -c openat -c close \
+	-c mmap -c poll -c lseek -c fcntl -c dup -c readv -c writev \
+	-c pread64 -c pwrite64 > /tmp/trinity.out 2>&1
+rc=$?
+tail -n 3 /tmp/trinity.out
+ran=$(sed -n 's/.*Ran \([0-9]*\) syscalls.*/\1/p' /tmp/trinity.out | tail -n 1)
+t_run "trinity on /dev/dmaeng-netcopy: stopped cleanly (status $rc), ${ran:-no} system calls made" \
+	test "$rc" -ne 137 -a "$rc" -ne 139 -a "${ran:-0}" -ge 100
 cd / || exit 1
 for f in disable_dma copybreak idle_release_ms; do
 	t_run "sysctl $f still reads back after the fuzzing" cat $nc/$f
