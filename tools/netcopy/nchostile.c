@@ -34,6 +34,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -205,7 +206,8 @@ static void tcp_pair(int family, int *r, int *p)
 	int l, one = 1;
 
 	a4.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	a4.sin_port = a6.sin6_port = htons(port++);
+	a4.sin_port = htons(port++);
+	a6.sin6_port = a4.sin_port;
 	l = socket(family, SOCK_STREAM, 0);
 	setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (l < 0 || bind(l, a, al) || listen(l, 1))
@@ -233,19 +235,21 @@ static void udp_pair(int family, int *r, int *p)
 	a4.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	*r = socket(family, SOCK_DGRAM, 0);
 	*p = socket(family, SOCK_DGRAM, 0);
-	a4.sin_port = a6.sin6_port = htons(port);
+	a4.sin_port = htons(port);
+	a6.sin6_port = a4.sin_port;
 	if (*r < 0 || *p < 0 || bind(*r, a, al))
 		die("udp pair");
-	a4.sin_port = a6.sin6_port = htons(port + 1);
+	a4.sin_port = htons(port + 1);
+	a6.sin6_port = a4.sin_port;
 	if (bind(*p, a, al) || connect(*r, a, al))
 		die("udp pair");
-	a4.sin_port = a6.sin6_port = htons(port);
+	a4.sin_port = htons(port);
+	a6.sin6_port = a4.sin_port;
 	if (connect(*p, a, al))
 		die("udp pair");
 	port += 2;
 	timeo(*r, SO_RCVTIMEO, 10);
 }
-
 
 static void on_alarm(int sig)
 {
@@ -307,7 +311,7 @@ static void urgent(int ioc, int inl, struct trace *t)
 		off += n1 + n2;
 		if (send(ps, c, n1, 0) != n1 || send(ps, &u, 1, MSG_OOB) != 1 ||
 		    (n2 && send(ps, c + n1, n2, 0) != n2))
-			die("urgent send");
+			die("send with MSG_OOB");
 		usleep(50000);
 		for (k = 0; k < (blocking ? 2 : 8); k++) {
 			alarm(5);
@@ -857,7 +861,6 @@ static int lsm_case(void)
 	return nfails ? 1 : 0;
 }
 
-
 /*
  * fuzz SECONDS: random requests from four threads over a pool of sockets
  * and buffers, while a fifth flips the sysctls.  Every answer must be a
@@ -873,7 +876,7 @@ struct fz_stream {
 };
 
 static struct fz_stream fz[FZ_SOCKS];
-static volatile int fz_stop;
+static atomic_int fz_stop;
 static long fz_calls, fz_bytes, fz_bad, fz_odd;
 static pthread_mutex_t fz_count = PTHREAD_MUTEX_INITIALIZER;
 
@@ -981,7 +984,7 @@ static void *fz_worker(void *arg)
 			fz_bytes += r;
 		if (r < 0 && !fz_errno_ok(-r)) {
 			fz_odd++;
-			printf("# fuzz: fd kind %d, buf kind %d, len %zu, flags %#x: %s\n",
+			printf("# fuzzing: fd kind %d, buf kind %d, len %zu, flags %#x: %s\n",
 			       k, w, len, flags, strerror(-r));
 		}
 		pthread_mutex_unlock(&fz_count);
@@ -1041,11 +1044,11 @@ static int fuzz(int secs)
 	pthread_join(sys, NULL);
 	for (i = 0; i < FZ_SOCKS; i++)
 		pthread_join(peers[i], NULL);
-	check(fz_calls > 100, "fuzz: %ld requests in %d s, %ld bytes received",
+	check(fz_calls > 100, "fuzzing: %ld requests in %d s, %ld bytes received",
 	      fz_calls, secs, fz_bytes);
-	check(!fz_odd, "fuzz: every error an errno recv(2) could give (%ld others)",
+	check(!fz_odd, "fuzzing: every error an errno recv(2) could give (%ld others)",
 	      fz_odd);
-	check(!fz_bad, "fuzz: every byte received into a good buffer right (%ld bad receives)",
+	check(!fz_bad, "fuzzing: every byte received into a good buffer right (%ld bad receives)",
 	      fz_bad);
 	printf("nchostile: %d checks, %d failed\n", ntests, nfails);
 	return nfails ? 1 : 0;
