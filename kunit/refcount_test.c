@@ -530,9 +530,15 @@ static void refcount_issue_pending_all(struct kunit *test)
 	fake_dev_unregister(idle);
 }
 
-/* Concurrency: clients, devices and private channels churning at once. */
-
-#define CHURN_ROUNDS	2000
+/*
+ * Concurrency: clients, devices and private channels churning at once.
+ * KUnit runs the suites inside insmod, which waits uninterruptibly for each
+ * test: the rounds are sized so the test stays well under the hung-task
+ * timeout (60 s) on the sanitizer kernels under TCG.  At 2000 rounds it
+ * took about 90 s once the test kernel had AppArmor (an LSM hook on every
+ * sysfs file a registration makes) and got a hung-task report.
+ */
+#define CHURN_ROUNDS	800
 
 struct churn {
 	struct completion done;
