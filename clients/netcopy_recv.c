@@ -121,7 +121,14 @@ static bool nc_sock_plain(struct sock *sk, bool udp)
 	    sk->sk_protocol != (udp ? IPPROTO_UDP : IPPROTO_TCP))
 		return false;
 	fn = READ_ONCE(nc_plain[sk->sk_family == AF_INET6][udp]);
-	return fn && READ_ONCE(sk->sk_prot)->recvmsg == fn;
+	if (!fn || READ_ONCE(sk->sk_prot)->recvmsg != fn)
+		return false;
+#if IS_ENABLED(CONFIG_IPV6)
+	/* Path-MTU notices come through recvmsg(): leave them to it. */
+	if (udp && sk->sk_family == AF_INET6 && inet6_sk(sk)->rxopt.bits.rxpmtu)
+		return false;
+#endif
+	return true;
 }
 
 /* Bumped by a disconnect: the stream after it is not this call's. */
@@ -272,30 +279,17 @@ static int nc_tcp_read(struct sock *sk, struct nc_window *win,
 	return win->err;
 }
 
-static long nc_recv_tcp(struct socket *sock, unsigned long ubuf, size_t len,
-			unsigned int flags, bool nonblock)
+static long nc_recv_tcp(struct socket *sock, struct nc_window *win,
+			unsigned long ubuf, size_t len, unsigned int flags,
+			bool nonblock)
 {
 	struct sock *sk = sock->sk;
 	struct tcp_sock *tp = tcp_sk(sk);
-	struct nc_window *win;
 	struct sk_buff *skb, *last;
 	size_t copied = 0;
 	int target, err = 0, rc, dis;
 	long timeo;
 	u32 off;
-
-	lock_sock(sk);
-	if (!nc_sock_plain(sk, false)) {
-		release_sock(sk);
-		return -EOPNOTSUPP;
-	}
-	release_sock(sk);
-	err = nc_may_recv(sock, false);
-	if (err)
-		return err;
-	win = kmalloc(sizeof(*win), GFP_KERNEL);
-	if (!win)
-		return -ENOMEM;
 
 	lock_sock(sk);
 	timeo = sock_rcvtimeo(sk, nonblock);
@@ -389,7 +383,6 @@ static long nc_recv_tcp(struct socket *sock, unsigned long ubuf, size_t len,
 		}
 	}
 	release_sock(sk);
-	kfree(win);
 	return copied ?: err;
 }
 
@@ -403,38 +396,20 @@ static void nc_udp_count(struct sock *sk, int field)
 #endif
 }
 
-static long nc_recv_udp(struct socket *sock, unsigned long ubuf, size_t len,
-			bool nonblock)
+static long nc_recv_udp(struct socket *sock, struct nc_window *win,
+			unsigned long ubuf, size_t len, bool nonblock)
 {
 	struct msghdr msg = { .msg_flags = 0 };
 	struct sock *sk = sock->sk;
-	struct nc_window *win;
 	struct sk_buff *skb;
 	unsigned int n;
-	bool plain;
 	int off, err;
 
-	lock_sock(sk);
-	plain = nc_sock_plain(sk, true);
-#if IS_ENABLED(CONFIG_IPV6)
-	/* Path-MTU notices come through recvmsg(): leave them to it. */
-	if (plain && sk->sk_family == AF_INET6 && inet6_sk(sk)->rxopt.bits.rxpmtu)
-		plain = false;
-#endif
-	release_sock(sk);
-	if (!plain)
-		return -EOPNOTSUPP;
-	err = nc_may_recv(sock, true);
-	if (err)
-		return err;
-	win = kmalloc(sizeof(*win), GFP_KERNEL);
-	if (!win)
-		return -ENOMEM;
 again:
 	off = 0;
 	skb = __skb_recv_udp(sk, nonblock ? MSG_DONTWAIT : 0, &off, &err);
 	if (!skb)
-		goto out;
+		return err;
 	if (!udp_skb_csum_unnecessary(skb) && __udp_lib_checksum_complete(skb)) {
 		/* As udp_recvmsg(): drop it and wait for the next one. */
 		nc_udp_count(sk, UDP_MIB_CSUMERRORS);
@@ -463,16 +438,13 @@ again:
 		nc_udp_count(sk, UDP_MIB_INERRORS);
 		atomic_inc(&sk->sk_drops);
 		kfree_skb(skb);
-		goto out;
+		return err;
 	}
 	nc_udp_count(sk, UDP_MIB_INDATAGRAMS);
 	/* SIOCGSTAMP; timestamp cmsgs have nowhere to go. */
 	sock_recv_timestamp(&msg, sk, skb);
 	skb_consume_udp(sk, skb, n);
-	err = n;
-out:
-	kfree(win);
-	return err;
+	return n;
 }
 
 /**
@@ -492,12 +464,27 @@ long nc_recv(struct socket *sock, unsigned long ubuf, size_t len,
 {
 	struct sock *sk = sock->sk;
 	int family = READ_ONCE(sk->sk_family);
+	bool udp = sk->sk_type == SOCK_DGRAM, plain;
+	struct nc_window *win;
+	long ret;
 
 	if (family == AF_INET || family == AF_INET6)
-		nc_plain_recvmsg(sock_net(sk), family, sk->sk_type == SOCK_DGRAM);
-	if (sk->sk_type == SOCK_STREAM)
-		return nc_recv_tcp(sock, ubuf, len, flags, nonblock);
-	if (sk->sk_type == SOCK_DGRAM)
-		return nc_recv_udp(sock, ubuf, len, nonblock);
-	return -EOPNOTSUPP;
+		nc_plain_recvmsg(sock_net(sk), family, udp);
+	lock_sock(sk);
+	plain = nc_sock_plain(sk, udp);
+	release_sock(sk);
+	if (!plain)
+		return -EOPNOTSUPP;
+	ret = nc_may_recv(sock, udp);
+	if (ret)
+		return ret;
+	win = kmalloc(sizeof(*win), GFP_KERNEL);
+	if (!win)
+		return -ENOMEM;
+	if (udp)
+		ret = nc_recv_udp(sock, win, ubuf, len, nonblock);
+	else
+		ret = nc_recv_tcp(sock, win, ubuf, len, flags, nonblock);
+	kfree(win);
+	return ret;
 }

@@ -195,19 +195,33 @@ static void timeo(int fd, int opt, double s)
 		die("setsockopt timeout");
 }
 
+/* The loopback address of @family at port @p, in @ss; its length. */
+static socklen_t loopback(int family, int p, struct sockaddr_storage *ss)
+{
+	struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
+	struct sockaddr_in *a4 = (struct sockaddr_in *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (family == AF_INET6) {
+		a6->sin6_family = AF_INET6;
+		a6->sin6_addr = in6addr_loopback;
+		a6->sin6_port = htons(p);
+		return sizeof(*a6);
+	}
+	a4->sin_family = AF_INET;
+	a4->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	a4->sin_port = htons(p);
+	return sizeof(*a4);
+}
+
 /* A connected loopback TCP pair: *r receives, *p is the peer. */
 static void tcp_pair(int family, int *r, int *p)
 {
-	struct sockaddr_in6 a6 = { .sin6_family = AF_INET6,
-				   .sin6_addr = IN6ADDR_LOOPBACK_INIT };
-	struct sockaddr_in a4 = { .sin_family = AF_INET };
-	struct sockaddr *a = family == AF_INET6 ? (void *)&a6 : (void *)&a4;
-	socklen_t al = family == AF_INET6 ? sizeof(a6) : sizeof(a4);
+	struct sockaddr_storage ss;
+	struct sockaddr *a = (struct sockaddr *)&ss;
+	socklen_t al = loopback(family, port++, &ss);
 	int l, one = 1;
 
-	a4.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	a4.sin_port = htons(port++);
-	a6.sin6_port = a4.sin_port;
 	l = socket(family, SOCK_STREAM, 0);
 	setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (l < 0 || bind(l, a, al) || listen(l, 1))
@@ -223,29 +237,20 @@ static void tcp_pair(int family, int *r, int *p)
 	timeo(*r, SO_RCVTIMEO, 10);
 }
 
-/* A connected loopback UDP pair. */
+/* A connected loopback UDP pair: *r on port, *p on port + 1. */
 static void udp_pair(int family, int *r, int *p)
 {
-	struct sockaddr_in6 a6 = { .sin6_family = AF_INET6,
-				   .sin6_addr = IN6ADDR_LOOPBACK_INIT };
-	struct sockaddr_in a4 = { .sin_family = AF_INET };
-	struct sockaddr *a = family == AF_INET6 ? (void *)&a6 : (void *)&a4;
-	socklen_t al = family == AF_INET6 ? sizeof(a6) : sizeof(a4);
+	struct sockaddr_storage rs, ps;
+	socklen_t rl = loopback(family, port, &rs);
+	socklen_t pl = loopback(family, port + 1, &ps);
 
-	a4.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	*r = socket(family, SOCK_DGRAM, 0);
 	*p = socket(family, SOCK_DGRAM, 0);
-	a4.sin_port = htons(port);
-	a6.sin6_port = a4.sin_port;
-	if (*r < 0 || *p < 0 || bind(*r, a, al))
-		die("udp pair");
-	a4.sin_port = htons(port + 1);
-	a6.sin6_port = a4.sin_port;
-	if (bind(*p, a, al) || connect(*r, a, al))
-		die("udp pair");
-	a4.sin_port = htons(port);
-	a6.sin6_port = a4.sin_port;
-	if (connect(*p, a, al))
+	if (*r < 0 || *p < 0 ||
+	    bind(*r, (struct sockaddr *)&rs, rl) ||
+	    bind(*p, (struct sockaddr *)&ps, pl) ||
+	    connect(*r, (struct sockaddr *)&ps, pl) ||
+	    connect(*p, (struct sockaddr *)&rs, rl))
 		die("udp pair");
 	port += 2;
 	timeo(*r, SO_RCVTIMEO, 10);
