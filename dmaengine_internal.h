@@ -34,10 +34,14 @@ void dmaeng_chan_stats_read(struct dmaeng_chan *chan,
 int dmaeng_class_init(void);
 void dmaeng_class_exit(void);
 
-/* dmaengine_map.c */
+/* dmaengine_map.c: the mapping helpers */
 struct dentry;
 struct dmaeng_client;
 
+int dmaeng_map_init(struct dentry *parent);
+void dmaeng_map_exit(void);
+
+/* dmaengine_mapdebug.c: the mapping-debug layer, under the helpers */
 enum dmaeng_map_counter {
 	DMAENG_MAP_ERRORS,
 	DMAENG_MAP_NOT_CHECKED,
@@ -45,10 +49,20 @@ enum dmaeng_map_counter {
 	DMAENG_MAP_OUTSTANDING,
 };
 
-int dmaeng_map_init(struct dentry *parent);
-void dmaeng_map_exit(void);
+/* What made a mapping: dmaeng_map_page(), _single() or _sg(). */
+enum dmaeng_map_kind { KIND_PAGE, KIND_SINGLE, KIND_SG };
+
+int dmaeng_mapdebug_init(struct dentry *parent);
+void dmaeng_mapdebug_exit(void);
 int dmaeng_map_dev_alloc(struct dmaeng_device *ddev);
 void dmaeng_map_dev_free(struct dmaeng_device *ddev);
+void dmaeng_track(struct dmaeng_chan *chan, const struct dmaeng_client *owner,
+		  dma_addr_t addr, size_t size, int dir, int kind, bool failed,
+		  bool checked, unsigned long caller);
+bool dmaeng_untrack(struct dmaeng_chan *chan, dma_addr_t addr, size_t *size,
+		    int *dir, int *kind, unsigned long caller);
+void dmaeng_map_note_checked(struct dmaeng_chan *chan, dma_addr_t addr,
+			     unsigned long caller);
 void dmaeng_map_client_gone(const struct dmaeng_client *client);
 void dmaeng_map_chan_gone(const struct dmaeng_chan *chan);
 void dmaeng_map_device_gone(const struct dmaeng_device *ddev);
@@ -60,7 +74,7 @@ ssize_t dmaeng_map_show(struct dmaeng_chan *chan, enum dmaeng_map_counter c,
 struct module;
 void dmaeng_module_state_changed(struct module *mod, unsigned long state);
 #endif
-/* KUnit only (namespace DMAENG_KUNIT). */
+/* dmaengine_mapdebug.c, KUnit only (namespace DMAENG_KUNIT). */
 void dmaeng_mapdebug_test_track(struct dmaeng_chan *chan, dma_addr_t addr,
 				size_t size);
 bool dmaeng_mapdebug_test_untrack(struct dmaeng_chan *chan, dma_addr_t addr,
