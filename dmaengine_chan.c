@@ -28,6 +28,7 @@
 #include <linux/jiffies.h>
 #include <linux/percpu.h>
 #include <linux/rcupdate.h>
+#include <linux/scatterlist.h>
 #include <linux/slab.h>
 #include <linux/sysfs.h>
 #include <dmaeng/client.h>
@@ -428,6 +429,66 @@ void dmaeng_tx_complete(struct dmaeng_tx *tx, enum dmaeng_result result)
 }
 EXPORT_SYMBOL_GPL(dmaeng_tx_complete);
 
+/*
+ * The prep gate: counted in before dead is read, so that
+ * dmaeng_device_unregister(), which sets dead before it reads the count,
+ * either sees this call and waits for it, or is seen here.  Every call
+ * into the provider that may sleep or that takes no RCU read-side section
+ * (the preps, config, pause, resume) goes through it.
+ */
+static bool dmaeng_gate_enter(struct dmaeng_chan *chan)
+{
+	atomic_inc(&chan->preps);
+	smp_mb__after_atomic();	/* count before dead; pairs with unregister */
+	return !READ_ONCE(chan->dead);
+}
+
+static void dmaeng_gate_exit(struct dmaeng_chan *chan)
+{
+	if (atomic_dec_and_test(&chan->preps) && READ_ONCE(chan->dead))
+		wake_up_all(&chan->wq);
+}
+
+/*
+ * Whether a prep of @cap with @flags may go to @chan's provider: the
+ * device offers @cap (and DMAENG_INTERRUPT for DMAENG_PREP_INTERRUPT) and
+ * the flags are known.
+ */
+static bool dmaeng_prep_ok(struct dmaeng_chan *chan, enum dmaeng_cap cap,
+			   unsigned long flags)
+{
+	const struct dmaeng_cap_mask *caps;
+
+	if (!chan || (flags & ~(DMAENG_PREP_INTERRUPT | DMAENG_PREP_NOWAIT)))
+		return false;
+	caps = &chan->device->cap_mask;
+	if (!dmaeng_cap_has(cap, caps) ||
+	    ((flags & DMAENG_PREP_INTERRUPT) &&
+	     !dmaeng_cap_has(DMAENG_INTERRUPT, caps)))
+		return false;
+	if (!(flags & DMAENG_PREP_NOWAIT))
+		might_sleep();
+	return true;
+}
+
+/* The common part of every descriptor a prep returns. */
+static struct dmaeng_tx *dmaeng_prep_done(struct dmaeng_chan *chan,
+					  struct dmaeng_tx *tx, size_t len,
+					  unsigned long flags)
+{
+	dmaeng_gate_exit(chan);
+	if (!tx)
+		return NULL;
+	tx->chan = chan;
+	tx->cookie = 0;
+	tx->len = len;
+	tx->flags = flags;
+	tx->callback = NULL;
+	tx->callback_param = NULL;
+	tx->unmap = NULL;
+	return tx;
+}
+
 /**
  * dmaeng_prep_memcpy() - prepare a copy
  * @chan: a channel the caller holds
@@ -450,49 +511,249 @@ struct dmaeng_tx *dmaeng_prep_memcpy(struct dmaeng_chan *chan, dma_addr_t dst,
 				     dma_addr_t src, size_t len,
 				     unsigned long flags)
 {
-	const struct dmaeng_cap_mask *caps;
 	struct dmaeng_tx *tx = NULL;
 
-	if (!chan || !len ||
-	    (flags & ~(DMAENG_PREP_INTERRUPT | DMAENG_PREP_NOWAIT)))
+	if (!len || !dmaeng_prep_ok(chan, DMAENG_MEMCPY, flags))
 		return NULL;
-	caps = &chan->device->cap_mask;
-	if (!dmaeng_cap_has(DMAENG_MEMCPY, caps) ||
-	    ((flags & DMAENG_PREP_INTERRUPT) &&
-	     !dmaeng_cap_has(DMAENG_INTERRUPT, caps)))
-		return NULL;
-	if (!(flags & DMAENG_PREP_NOWAIT))
-		might_sleep();
-	/*
-	 * The prep gate: counted in before dead is read, so that
-	 * dmaeng_device_unregister(), which sets dead before it reads the
-	 * count, either sees this prep and waits for it, or is seen here.
-	 */
-	atomic_inc(&chan->preps);
-	smp_mb__after_atomic();	/* count before dead; pairs with unregister */
-	if (!READ_ONCE(chan->dead)) {
+	if (dmaeng_gate_enter(chan)) {
 		dmaeng_map_note_use(chan, src);
 		dmaeng_map_note_use(chan, dst);
 		tx = chan->device->ops->prep_memcpy(chan, dst, src, len, flags);
 	}
-	if (atomic_dec_and_test(&chan->preps) && READ_ONCE(chan->dead))
-		wake_up_all(&chan->wq);
-	if (!tx)
-		return NULL;
-	tx->chan = chan;
-	tx->cookie = 0;
-	tx->len = len;
-	tx->flags = flags;
-	tx->callback = NULL;
-	tx->callback_param = NULL;
-	tx->unmap = NULL;
-	return tx;
+	return dmaeng_prep_done(chan, tx, len, flags);
 }
 EXPORT_SYMBOL_GPL(dmaeng_prep_memcpy);
 
 /**
+ * dmaeng_prep_memset() - prepare filling memory with a byte
+ * @chan: a channel the caller holds, whose device offers DMAENG_MEMSET
+ * @dst: destination DMA address, mapped for dmaeng_chan_dma_device()
+ * @value: the byte, converted to unsigned char as memset() does
+ * @len: bytes, not 0
+ * @flags: as for dmaeng_prep_memcpy()
+ *
+ * Like dmaeng_prep_memcpy() in every other way.
+ *
+ * Return: the descriptor, or NULL (see dmaeng_prep_memcpy()).
+ */
+struct dmaeng_tx *dmaeng_prep_memset(struct dmaeng_chan *chan, dma_addr_t dst,
+				     int value, size_t len,
+				     unsigned long flags)
+{
+	struct dmaeng_tx *tx = NULL;
+
+	if (!len || !dmaeng_prep_ok(chan, DMAENG_MEMSET, flags))
+		return NULL;
+	if (dmaeng_gate_enter(chan)) {
+		dmaeng_map_note_use(chan, dst);
+		tx = chan->device->ops->prep_memset(chan, dst, (u8)value, len,
+						    flags);
+	}
+	return dmaeng_prep_done(chan, tx, len, flags);
+}
+EXPORT_SYMBOL_GPL(dmaeng_prep_memset);
+
+/* Total DMA length of a mapped list, 0 if any entry is empty or it wraps. */
+static size_t dmaeng_sg_total(struct dmaeng_chan *chan, struct scatterlist *sgl,
+			      unsigned int nents, unsigned int width)
+{
+	struct scatterlist *sg;
+	size_t total = 0;
+	unsigned int i;
+
+	if (!sgl || !nents)
+		return 0;
+	for_each_sg(sgl, sg, nents, i) {
+		size_t n = sg_dma_len(sg);
+
+		if (!n || n % width || total + n < total)
+			return 0;
+		dmaeng_map_note_use(chan, sg_dma_address(sg));
+		total += n;
+	}
+	return total;
+}
+
+/**
+ * dmaeng_prep_memcpy_sg() - prepare a copy between two scatter-gather lists
+ * @chan: a channel the caller holds, whose device offers DMAENG_MEMCPY_SG
+ * @dst_sg: destination list, mapped with dmaeng_map_sg() (or dma_map_sg())
+ *	for dmaeng_chan_dma_device(): its DMA addresses and lengths are used
+ * @dst_nents: entries of @dst_sg to use (what the mapping returned)
+ * @src_sg: source list, mapped likewise
+ * @src_nents: entries of @src_sg to use
+ * @flags: as for dmaeng_prep_memcpy()
+ *
+ * The source's bytes, in list order, land in the destination's, in list
+ * order; the segments need not line up.  The provider keeps what it needs
+ * of the lists: the caller may free them (not unmap them) once this
+ * returns.
+ *
+ * Return: the descriptor, or NULL (see dmaeng_prep_memcpy(); also lists
+ * that are empty, have an empty entry, or differ in total length).
+ */
+struct dmaeng_tx *dmaeng_prep_memcpy_sg(struct dmaeng_chan *chan,
+					struct scatterlist *dst_sg,
+					unsigned int dst_nents,
+					struct scatterlist *src_sg,
+					unsigned int src_nents,
+					unsigned long flags)
+{
+	struct dmaeng_tx *tx = NULL;
+	size_t len;
+
+	if (!dmaeng_prep_ok(chan, DMAENG_MEMCPY_SG, flags))
+		return NULL;
+	len = dmaeng_sg_total(chan, dst_sg, dst_nents, 1);
+	if (!len || len != dmaeng_sg_total(chan, src_sg, src_nents, 1))
+		return NULL;
+	if (dmaeng_gate_enter(chan))
+		tx = chan->device->ops->prep_memcpy_sg(chan, dst_sg, dst_nents,
+						       src_sg, src_nents, flags);
+	return dmaeng_prep_done(chan, tx, len, flags);
+}
+EXPORT_SYMBOL_GPL(dmaeng_prep_memcpy_sg);
+
+static bool dmaeng_width_ok(u32 width)
+{
+	return width == 1 || width == 2 || width == 4 || width == 8;
+}
+
+/**
+ * dmaeng_slave_config() - tell a channel which peripheral FIFO it serves
+ * @chan: a private channel (dmaeng_request_chan() or
+ *	dmaeng_request_channel()) whose device offers DMAENG_SLAVE or
+ *	DMAENG_CYCLIC
+ * @cfg: the configuration; copied, the caller may reuse it
+ *
+ * Applies to the transfers prepared after it.  Does not sleep.
+ *
+ * Return: 0; -EINVAL for a NULL argument, an unknown direction, a width
+ * other than 1, 2, 4 or 8 on @cfg->direction's side, or an address the
+ * provider refuses; -EOPNOTSUPP for a device without DMAENG_SLAVE and
+ * DMAENG_CYCLIC; -EPERM for a public channel; -ENODEV if the device was
+ * unregistered.
+ */
+int dmaeng_slave_config(struct dmaeng_chan *chan,
+			const struct dmaeng_slave_config *cfg)
+{
+	struct dmaeng_slave_config c;
+	const struct dmaeng_cap_mask *caps;
+	int err = -ENODEV;
+
+	if (!chan || !cfg)
+		return -EINVAL;
+	caps = &chan->device->cap_mask;
+	if (!dmaeng_cap_has(DMAENG_SLAVE, caps) &&
+	    !dmaeng_cap_has(DMAENG_CYCLIC, caps))
+		return -EOPNOTSUPP;
+	/*
+	 * A peripheral's channel is its driver's alone: a public channel is
+	 * shared, and a cyclic transfer on it could not be terminated.
+	 */
+	if (!READ_ONCE(chan->private_held))
+		return -EPERM;
+	c = *cfg;
+	if (c.direction == DMAENG_MEM_TO_DEV) {
+		if (!dmaeng_width_ok(c.dst_addr_width))
+			return -EINVAL;
+		c.dst_maxburst = c.dst_maxburst ?: 1;
+	} else if (c.direction == DMAENG_DEV_TO_MEM) {
+		if (!dmaeng_width_ok(c.src_addr_width))
+			return -EINVAL;
+		c.src_maxburst = c.src_maxburst ?: 1;
+	} else {
+		return -EINVAL;
+	}
+	if (dmaeng_gate_enter(chan))
+		err = chan->device->ops->config(chan, &c);
+	dmaeng_gate_exit(chan);
+	return err;
+}
+EXPORT_SYMBOL_GPL(dmaeng_slave_config);
+
+/**
+ * dmaeng_prep_slave_sg() - prepare a transfer between memory and a FIFO
+ * @chan: a channel the caller holds, configured with dmaeng_slave_config()
+ * @sgl: the memory side, mapped for dmaeng_chan_dma_device() (DMA_TO_DEVICE
+ *	for DMAENG_MEM_TO_DEV, DMA_FROM_DEVICE for DMAENG_DEV_TO_MEM)
+ * @sg_len: entries of @sgl to use; each entry's DMA length must be a
+ *	multiple of the configured width
+ * @dir: the direction, which must be the configured one
+ * @flags: as for dmaeng_prep_memcpy()
+ *
+ * The segments are transferred in list order through the FIFO of the last
+ * configuration.  The caller may free (not unmap) @sgl once this returns.
+ *
+ * Return: the descriptor, or NULL (see dmaeng_prep_memcpy(); also a
+ * channel never configured, another direction, a bad segment length).
+ */
+struct dmaeng_tx *dmaeng_prep_slave_sg(struct dmaeng_chan *chan,
+				       struct scatterlist *sgl,
+				       unsigned int sg_len,
+				       enum dmaeng_dir dir,
+				       unsigned long flags)
+{
+	struct dmaeng_tx *tx = NULL;
+	size_t len;
+
+	if (!dmaeng_prep_ok(chan, DMAENG_SLAVE, flags) ||
+	    (dir != DMAENG_MEM_TO_DEV && dir != DMAENG_DEV_TO_MEM))
+		return NULL;
+	/* Widths are checked by the provider, which knows the config. */
+	len = dmaeng_sg_total(chan, sgl, sg_len, 1);
+	if (!len)
+		return NULL;
+	if (dmaeng_gate_enter(chan))
+		tx = chan->device->ops->prep_slave_sg(chan, sgl, sg_len, dir,
+						      flags);
+	return dmaeng_prep_done(chan, tx, len, flags);
+}
+EXPORT_SYMBOL_GPL(dmaeng_prep_slave_sg);
+
+/**
+ * dmaeng_prep_cyclic() - prepare a ring buffer transferred until terminated
+ * @chan: a channel the caller holds, configured with dmaeng_slave_config(),
+ *	whose device offers DMAENG_CYCLIC
+ * @buf: the ring's DMA address, mapped for dmaeng_chan_dma_device()
+ * @buf_len: the ring's length: a whole number of periods, not 0
+ * @period_len: bytes per period: not 0, a multiple of the configured width
+ * @dir: the direction, which must be the configured one
+ * @flags: DMAENG_PREP_NOWAIT or 0; DMAENG_PREP_INTERRUPT is implied
+ *
+ * The transfer goes round the ring for ever.  After each period the
+ * descriptor's callback runs with DMAENG_RESULT_OK; it completes only when
+ * the channel is terminated (dmaeng_terminate_sync()), its callback then
+ * running once more with DMAENG_RESULT_ABORTED.  Descriptors submitted
+ * after it on the channel wait for that.  dmaeng_tx_status()'s residue is
+ * the bytes left before the ring wraps.
+ *
+ * Return: the descriptor, or NULL (see dmaeng_prep_slave_sg()).
+ */
+struct dmaeng_tx *dmaeng_prep_cyclic(struct dmaeng_chan *chan, dma_addr_t buf,
+				     size_t buf_len, size_t period_len,
+				     enum dmaeng_dir dir, unsigned long flags)
+{
+	struct dmaeng_tx *tx = NULL;
+
+	flags |= DMAENG_PREP_INTERRUPT;
+	if (!dmaeng_prep_ok(chan, DMAENG_CYCLIC, flags & ~DMAENG_PREP_INTERRUPT) ||
+	    (dir != DMAENG_MEM_TO_DEV && dir != DMAENG_DEV_TO_MEM) ||
+	    !buf_len || !period_len || buf_len % period_len ||
+	    buf_len > U32_MAX)
+		return NULL;
+	if (dmaeng_gate_enter(chan)) {
+		dmaeng_map_note_use(chan, buf);
+		tx = chan->device->ops->prep_cyclic(chan, buf, buf_len,
+						    period_len, dir, flags);
+	}
+	return dmaeng_prep_done(chan, tx, buf_len, flags);
+}
+EXPORT_SYMBOL_GPL(dmaeng_prep_cyclic);
+
+/**
  * dmaeng_submit() - queue a prepared descriptor
- * @tx: from dmaeng_prep_memcpy(), callback set
+ * @tx: from a dmaeng_prep_*() call, callback set
  *
  * Does not start it: see dmaeng_issue_pending().  Does not sleep.  Whatever
  * it returns, the caller must not touch @tx again: on failure dmaeng frees
@@ -539,30 +800,104 @@ void dmaeng_issue_pending(struct dmaeng_chan *chan)
 }
 EXPORT_SYMBOL_GPL(dmaeng_issue_pending);
 
+static int dmaeng_pause_resume(struct dmaeng_chan *chan, bool pause)
+{
+	const struct dmaeng_device_ops *ops;
+	int err = -ENODEV;
+
+	if (!chan)
+		return -EINVAL;
+	ops = chan->device->ops;
+	if (!ops->pause || !ops->resume)
+		return -EOPNOTSUPP;
+	/* A public channel is shared: one client must not stall the others. */
+	if (!READ_ONCE(chan->private_held))
+		return -EPERM;
+	if (dmaeng_gate_enter(chan)) {
+		err = pause ? ops->pause(chan) : ops->resume(chan);
+		if (!err)
+			WRITE_ONCE(chan->paused, pause);
+	}
+	dmaeng_gate_exit(chan);
+	return err;
+}
+
+/**
+ * dmaeng_pause() - suspend a channel's transfers
+ * @chan: a channel the caller holds exclusively (private)
+ *
+ * The transfer in progress stops where it is, without losing data, until
+ * dmaeng_resume(); dmaeng_tx_status() says DMAENG_PAUSED for what has not
+ * completed.  Does not sleep.
+ *
+ * Return: 0, -EOPNOTSUPP if the provider cannot pause, -EPERM for a public
+ * channel, -ENODEV if the device was unregistered, or the provider's
+ * error.
+ */
+int dmaeng_pause(struct dmaeng_chan *chan)
+{
+	return dmaeng_pause_resume(chan, true);
+}
+EXPORT_SYMBOL_GPL(dmaeng_pause);
+
+/**
+ * dmaeng_resume() - continue after dmaeng_pause()
+ * @chan: the channel
+ *
+ * Does not sleep.
+ *
+ * Return: as dmaeng_pause().
+ */
+int dmaeng_resume(struct dmaeng_chan *chan)
+{
+	return dmaeng_pause_resume(chan, false);
+}
+EXPORT_SYMBOL_GPL(dmaeng_resume);
+
 /**
  * dmaeng_tx_status() - state of a submitted descriptor
  * @chan: its channel
  * @cookie: from dmaeng_submit()
+ * @state: NULL, or filled in with the channel's last completed and last
+ *	assigned cookies and the descriptor's residue (bytes not done; 0 if
+ *	the provider cannot tell or the descriptor is complete)
  *
  * Does not sleep.
  *
  * Return: see dmaeng_cookie_status(): DMAENG_ERROR for every cookie that
- * failed or was aborted, whatever completed after it.
+ * failed or was aborted, whatever completed after it; DMAENG_PAUSED
+ * instead of DMAENG_IN_PROGRESS while the channel is paused.
  */
-enum dmaeng_status dmaeng_tx_status(struct dmaeng_chan *chan, s32 cookie)
+enum dmaeng_status dmaeng_tx_status(struct dmaeng_chan *chan, s32 cookie,
+				    struct dmaeng_tx_state *state)
 {
 	enum dmaeng_status status;
 
+	if (state) {
+		/* Pairs with dmaeng_tx_complete(), as in dmaeng_cookie_status(). */
+		state->last = smp_load_acquire(&chan->completed_cookie);
+		state->used = READ_ONCE(chan->cookie);
+		state->residue = 0;
+	}
 	/* A dead channel's provider may be gone: the core's own record. */
 	rcu_read_lock();
 	if (chan->device->ops->tx_status && !READ_ONCE(chan->dead))
-		status = chan->device->ops->tx_status(chan, cookie);
+		status = chan->device->ops->tx_status(chan, cookie, state);
 	else
 		status = dmaeng_cookie_status(chan, cookie);
 	rcu_read_unlock();
+	if (status == DMAENG_IN_PROGRESS && READ_ONCE(chan->paused))
+		status = DMAENG_PAUSED;
+	if (state && status != DMAENG_IN_PROGRESS && status != DMAENG_PAUSED)
+		state->residue = 0;
 	return status;
 }
 EXPORT_SYMBOL_GPL(dmaeng_tx_status);
+
+static bool dmaeng_pending(enum dmaeng_status status)
+{
+	return status == DMAENG_IN_PROGRESS || status == DMAENG_PAUSED;
+}
 
 /**
  * dmaeng_sync_wait() - issue and wait for a descriptor
@@ -573,7 +908,7 @@ EXPORT_SYMBOL_GPL(dmaeng_tx_status);
  * Sleeps.
  *
  * Return: 0 when it completed, -EIO when it failed or was aborted,
- * -ETIMEDOUT when it is still in progress after @timeout_ms.
+ * -ETIMEDOUT when it is still in progress (or paused) after @timeout_ms.
  */
 int dmaeng_sync_wait(struct dmaeng_chan *chan, s32 cookie,
 		     unsigned int timeout_ms)
@@ -583,10 +918,10 @@ int dmaeng_sync_wait(struct dmaeng_chan *chan, s32 cookie,
 	might_sleep();
 	dmaeng_issue_pending(chan);
 	wait_event_timeout(chan->wq,
-			   dmaeng_tx_status(chan, cookie) != DMAENG_IN_PROGRESS,
+			   !dmaeng_pending(dmaeng_tx_status(chan, cookie, NULL)),
 			   msecs_to_jiffies(timeout_ms));
-	status = dmaeng_tx_status(chan, cookie);
-	if (status == DMAENG_IN_PROGRESS)
+	status = dmaeng_tx_status(chan, cookie, NULL);
+	if (dmaeng_pending(status))
 		return -ETIMEDOUT;
 	return status == DMAENG_COMPLETE ? 0 : -EIO;
 }

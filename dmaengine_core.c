@@ -122,12 +122,17 @@ static const char * const dmaeng_cap_names[DMAENG_CAP_COUNT] = {
 	[DMAENG_MEMCPY] = "memcpy",
 	[DMAENG_INTERRUPT] = "interrupt",
 	[DMAENG_PRIVATE] = "private",
+	[DMAENG_MEMSET] = "memset",
+	[DMAENG_MEMCPY_SG] = "sg",
+	[DMAENG_SLAVE] = "slave",
+	[DMAENG_CYCLIC] = "cyclic",
 };
 
 /**
  * dmaeng_caps_parse() - a capability set from its names
  * @list: comma-separated names of transfer capabilities, as shown in the
- *	debugfs summary ("memcpy", "interrupt"); cut up in place
+ *	debugfs summary ("memcpy", "interrupt", "memset", "sg", "slave",
+ *	"cyclic"); cut up in place
  * @mask: set to the capabilities named
  * @bad: on failure, the name not known (within @list)
  *
@@ -226,6 +231,7 @@ static void dmaeng_chan_stop(struct dmaeng_chan *chan)
 		return;
 	ops->terminate_all(chan);
 	ops->synchronize(chan);
+	WRITE_ONCE(chan->paused, false);
 }
 
 /* Drop one reference.  The channel may be freed on return. */
@@ -667,8 +673,8 @@ struct dmaeng_chan *dmaeng_request_channel(const struct dmaeng_cap_mask *mask,
 EXPORT_SYMBOL_GPL(dmaeng_request_channel);
 
 /**
- * dmaeng_release_channel() - give back a channel from dmaeng_request_channel()
- * @chan: the channel
+ * dmaeng_release_channel() - give back a private channel
+ * @chan: the channel, from dmaeng_request_channel() or dmaeng_request_chan()
  *
  * Aborts whatever is still queued on it.  If its device is public, the
  * public clients that want it take their references again.  May sleep.
@@ -694,9 +700,79 @@ out:
 }
 EXPORT_SYMBOL_GPL(dmaeng_release_channel);
 
+/* The channel @ddev's slave map names for (@devname, @name), or NULL. */
+static struct dmaeng_chan *dmaeng_slave_lookup(struct dmaeng_device *ddev,
+					       const char *devname,
+					       const char *name)
+{
+	const struct dmaeng_slave_map *m;
+	struct dmaeng_chan *chan;
+	unsigned int i;
+
+	for (i = 0; i < ddev->slave_map_len; i++) {
+		m = &ddev->slave_map[i];
+		if (strcmp(m->devname, devname) || strcmp(m->slave, name))
+			continue;
+		list_for_each_entry(chan, &ddev->channels, device_node)
+			if (chan->chan_id == m->chan_id)
+				return chan;
+	}
+	return NULL;
+}
+
+/**
+ * dmaeng_request_chan() - take a named slave channel for exclusive use
+ * @dev: the client's device: its dev_name() is looked up in the providers'
+ *	slave maps (&dmaeng_device.slave_map)
+ * @name: the channel's name for @dev ("tx", "rx", ...)
+ *
+ * Like dmaeng_request_channel(), the channel is held privately, pinning its
+ * provider's module, until dmaeng_release_channel().  The first registered
+ * device whose map has the entry provides it (so the names a client asks
+ * for come from one device, as long as one device maps them all); if that
+ * channel is held, the request fails rather than look further.  May sleep.
+ *
+ * Return: the channel; ERR_PTR(-EINVAL) for a NULL argument;
+ * ERR_PTR(-EPROBE_DEFER) while no registered device maps it (the provider
+ * is not loaded yet, or still initialising), so that a driver's probe can
+ * return it and be retried; ERR_PTR(-EBUSY) if the channel is held (by a
+ * public client or privately); or the error of allocating its resources.
+ */
+struct dmaeng_chan *dmaeng_request_chan(struct device *dev, const char *name)
+{
+	struct dmaeng_device *ddev;
+	struct dmaeng_chan *chan;
+	int err = -EPROBE_DEFER;
+
+	if (!dev || !name)
+		return ERR_PTR(-EINVAL);
+	mutex_lock(&dmaeng_lock);
+	list_for_each_entry(ddev, &dmaeng_devices, node) {
+		if (ddev->live_pending)
+			continue;
+		chan = dmaeng_slave_lookup(ddev, dev_name(dev), name);
+		if (!chan)
+			continue;
+		/* The first device that maps the name provides it, or none. */
+		if (chan->private_held || chan->client_count) {
+			err = -EBUSY;
+			break;
+		}
+		err = dmaeng_chan_get(chan);
+		if (err)
+			break;
+		chan->private_held = true;
+		mutex_unlock(&dmaeng_lock);
+		return chan;
+	}
+	mutex_unlock(&dmaeng_lock);
+	return ERR_PTR(err);
+}
+EXPORT_SYMBOL_GPL(dmaeng_request_chan);
+
 /**
  * dmaeng_terminate_sync() - abort a private channel's work and wait
- * @chan: a channel from dmaeng_request_channel()
+ * @chan: a channel from dmaeng_request_channel() or dmaeng_request_chan()
  *
  * Every queued descriptor completes with DMAENG_RESULT_ABORTED; when this
  * returns no descriptor runs and no callback runs, also when the device is
@@ -717,6 +793,7 @@ int dmaeng_terminate_sync(struct dmaeng_chan *chan)
 	} else if (chan->resources) {
 		chan->device->ops->terminate_all(chan);
 		chan->device->ops->synchronize(chan);
+		WRITE_ONCE(chan->paused, false);
 	}
 	mutex_unlock(&dmaeng_lock);
 	/* Unregistration stops it: wait for that (our reference keeps it). */
@@ -725,6 +802,50 @@ int dmaeng_terminate_sync(struct dmaeng_chan *chan)
 	return err;
 }
 EXPORT_SYMBOL_GPL(dmaeng_terminate_sync);
+
+/*
+ * Every capability has its operation, a slave map names real channels:
+ * NULL, or what is wrong.
+ */
+static const char *dmaeng_device_ops_why(struct dmaeng_device *ddev)
+{
+	const struct dmaeng_device_ops *ops = ddev->ops;
+	const struct dmaeng_cap_mask *caps = &ddev->cap_mask;
+	struct dmaeng_chan *chan;
+	unsigned int i, n = 0;
+
+	if (dmaeng_cap_has(DMAENG_MEMCPY, caps) && !ops->prep_memcpy)
+		return "MEMCPY without prep_memcpy";
+	if (dmaeng_cap_has(DMAENG_MEMSET, caps) && !ops->prep_memset)
+		return "MEMSET without prep_memset";
+	if (dmaeng_cap_has(DMAENG_MEMCPY_SG, caps) && !ops->prep_memcpy_sg)
+		return "MEMCPY_SG without prep_memcpy_sg";
+	if (dmaeng_cap_has(DMAENG_SLAVE, caps) && !ops->prep_slave_sg)
+		return "SLAVE without prep_slave_sg";
+	if (dmaeng_cap_has(DMAENG_CYCLIC, caps) && !ops->prep_cyclic)
+		return "CYCLIC without prep_cyclic";
+	if ((dmaeng_cap_has(DMAENG_SLAVE, caps) ||
+	     dmaeng_cap_has(DMAENG_CYCLIC, caps)) && !ops->config)
+		return "SLAVE or CYCLIC without config";
+	/* Periods are reported through callbacks. */
+	if (dmaeng_cap_has(DMAENG_CYCLIC, caps) &&
+	    !dmaeng_cap_has(DMAENG_INTERRUPT, caps))
+		return "CYCLIC without INTERRUPT";
+	if (!ops->pause != !ops->resume)
+		return "pause without resume, or resume without pause";
+	if (ddev->slave_map_len && !ddev->slave_map)
+		return "slave_map_len without slave_map";
+	if (ddev->channels.next)
+		list_for_each_entry(chan, &ddev->channels, device_node)
+			n++;
+	for (i = 0; i < ddev->slave_map_len; i++) {
+		const struct dmaeng_slave_map *m = &ddev->slave_map[i];
+
+		if (!m->devname || !m->slave || m->chan_id >= n)
+			return "a slave map entry without a name or channel";
+	}
+	return NULL;
+}
 
 static int dmaeng_device_check(struct dmaeng_device *ddev,
 			       struct module *caller)
@@ -737,15 +858,14 @@ static int dmaeng_device_check(struct dmaeng_device *ddev,
 	else if (!ops || !ops->issue_pending || !ops->terminate_all ||
 		 !ops->synchronize)
 		why = "missing operations";
-	else if (dmaeng_cap_has(DMAENG_MEMCPY, &ddev->cap_mask) &&
-		 !ops->prep_memcpy)
-		why = "MEMCPY without prep_memcpy";
 	else if (!ddev->release)
 		why = "no release function";
 	else if (!ddev->owner && caller)
 		why = "no owner module";
 	else if (!ddev->channels.next || list_empty(&ddev->channels))
 		why = "no channels";
+	else
+		why = dmaeng_device_ops_why(ddev);
 	if (!why)
 		return 0;
 	if (ddev->dev)

@@ -302,9 +302,9 @@ static void lifetime_every_error_reported(struct kunit *test)
 	for (i = 0; i < 3; i++)
 		c[i] = fake_copy(chan, &res);
 	KUNIT_EXPECT_EQ(test, dmaeng_sync_wait(chan, c[2], 1000), 0);
-	KUNIT_EXPECT_EQ(test, dmaeng_tx_status(chan, c[0]), DMAENG_ERROR);
-	KUNIT_EXPECT_EQ(test, dmaeng_tx_status(chan, c[1]), DMAENG_ERROR);
-	KUNIT_EXPECT_EQ(test, dmaeng_tx_status(chan, c[2]), DMAENG_COMPLETE);
+	KUNIT_EXPECT_EQ(test, dmaeng_tx_status(chan, c[0], NULL), DMAENG_ERROR);
+	KUNIT_EXPECT_EQ(test, dmaeng_tx_status(chan, c[1], NULL), DMAENG_ERROR);
+	KUNIT_EXPECT_EQ(test, dmaeng_tx_status(chan, c[2], NULL), DMAENG_COMPLETE);
 	KUNIT_EXPECT_EQ(test, dmaeng_sync_wait(chan, c[0], 10), -EIO);
 	KUNIT_EXPECT_EQ(test, dmaeng_sync_wait(chan, c[1], 10), -EIO);
 
@@ -316,10 +316,10 @@ static void lifetime_every_error_reported(struct kunit *test)
 	fd->chans[0].hold_issue = false;
 	c[5] = fake_copy(chan, &res);
 	KUNIT_EXPECT_EQ(test, dmaeng_sync_wait(chan, c[5], 1000), 0);
-	KUNIT_EXPECT_EQ(test, dmaeng_tx_status(chan, c[3]), DMAENG_ERROR);
-	KUNIT_EXPECT_EQ(test, dmaeng_tx_status(chan, c[4]), DMAENG_ERROR);
-	KUNIT_EXPECT_EQ(test, dmaeng_tx_status(chan, c[0]), DMAENG_ERROR);
-	KUNIT_EXPECT_EQ(test, dmaeng_tx_status(chan, c[2]), DMAENG_COMPLETE);
+	KUNIT_EXPECT_EQ(test, dmaeng_tx_status(chan, c[3], NULL), DMAENG_ERROR);
+	KUNIT_EXPECT_EQ(test, dmaeng_tx_status(chan, c[4], NULL), DMAENG_ERROR);
+	KUNIT_EXPECT_EQ(test, dmaeng_tx_status(chan, c[0], NULL), DMAENG_ERROR);
+	KUNIT_EXPECT_EQ(test, dmaeng_tx_status(chan, c[2], NULL), DMAENG_COMPLETE);
 	KUNIT_EXPECT_EQ(test, atomic_read(&res.error), 2);
 	KUNIT_EXPECT_EQ(test, atomic_read(&res.aborted), 2);
 	KUNIT_EXPECT_EQ(test, atomic_read(&res.ok), 2);
@@ -334,7 +334,7 @@ static void lifetime_every_error_reported(struct kunit *test)
 			c[1] = c[0];
 	}
 	for (i = 0; i < 1000; i++)
-		if (dmaeng_tx_status(chan, c[1] + i) !=
+		if (dmaeng_tx_status(chan, c[1] + i, NULL) !=
 		    (i % 7 == 0 ? DMAENG_ERROR : DMAENG_COMPLETE))
 			break;
 	KUNIT_EXPECT_EQ(test, i, 1000);
@@ -385,9 +385,9 @@ static void lifetime_results_ring(struct kunit *test)
 		KUNIT_ASSERT_GT(test, copy_now(chan), 0);
 		cond_resched();
 	}
-	KUNIT_EXPECT_EQ(test, dmaeng_tx_status(chan, failed), DMAENG_ERROR);
-	KUNIT_EXPECT_EQ(test, dmaeng_tx_status(chan, before), DMAENG_ERROR);
-	KUNIT_EXPECT_EQ(test, dmaeng_tx_status(chan, after), DMAENG_COMPLETE);
+	KUNIT_EXPECT_EQ(test, dmaeng_tx_status(chan, failed, NULL), DMAENG_ERROR);
+	KUNIT_EXPECT_EQ(test, dmaeng_tx_status(chan, before, NULL), DMAENG_ERROR);
+	KUNIT_EXPECT_EQ(test, dmaeng_tx_status(chan, after, NULL), DMAENG_COMPLETE);
 	KUNIT_EXPECT_EQ(test, dmaeng_sync_wait(chan, failed, 10), -EIO);
 
 	/*
@@ -405,14 +405,14 @@ static void lifetime_results_ring(struct kunit *test)
 		KUNIT_ASSERT_GT(test, copy_now(chan), 0);
 		cond_resched();
 	}
-	KUNIT_EXPECT_EQ(test, dmaeng_tx_status(chan, failed), DMAENG_ERROR);
-	KUNIT_EXPECT_EQ(test, dmaeng_tx_status(chan, after), DMAENG_COMPLETE);
+	KUNIT_EXPECT_EQ(test, dmaeng_tx_status(chan, failed, NULL), DMAENG_ERROR);
+	KUNIT_EXPECT_EQ(test, dmaeng_tx_status(chan, after, NULL), DMAENG_COMPLETE);
 	KUNIT_ASSERT_GT(test, copy_now(chan), 0);	/* failed leaves it */
-	KUNIT_EXPECT_EQ(test, dmaeng_tx_status(chan, failed), DMAENG_ERROR);
-	KUNIT_EXPECT_EQ(test, dmaeng_tx_status(chan, after), DMAENG_COMPLETE);
+	KUNIT_EXPECT_EQ(test, dmaeng_tx_status(chan, failed, NULL), DMAENG_ERROR);
+	KUNIT_EXPECT_EQ(test, dmaeng_tx_status(chan, after, NULL), DMAENG_COMPLETE);
 	KUNIT_ASSERT_GT(test, copy_now(chan), 0);	/* and after too */
-	KUNIT_EXPECT_EQ(test, dmaeng_tx_status(chan, failed), DMAENG_ERROR);
-	KUNIT_EXPECT_EQ(test, dmaeng_tx_status(chan, after), DMAENG_COMPLETE);
+	KUNIT_EXPECT_EQ(test, dmaeng_tx_status(chan, failed, NULL), DMAENG_ERROR);
+	KUNIT_EXPECT_EQ(test, dmaeng_tx_status(chan, after, NULL), DMAENG_COMPLETE);
 
 	/* In flight: RING cookies at most, then -EBUSY, the descriptor freed. */
 	fd->chans[0].hold_issue = true;

@@ -7,9 +7,11 @@
 #include <linux/completion.h>
 #include <linux/cpumask.h>
 #include <linux/delay.h>
+#include <linux/device.h>
 #include <linux/err.h>
 #include <linux/kthread.h>
 #include <linux/numa.h>
+#include <linux/scatterlist.h>
 #include <kunit/test.h>
 #include "fake_provider.h"
 
@@ -391,7 +393,7 @@ static void refcount_unregister_while_held(struct kunit *test)
 	dmaeng_issue_pending(chan);
 	late_tx = dmaeng_prep_memcpy(chan, 0x1000, 0x2000, 64, 0);
 	KUNIT_ASSERT_NOT_NULL(test, late_tx);
-	KUNIT_EXPECT_EQ(test, dmaeng_tx_status(chan, c2), DMAENG_IN_PROGRESS);
+	KUNIT_EXPECT_EQ(test, dmaeng_tx_status(chan, c2, NULL), DMAENG_IN_PROGRESS);
 
 	/* Hot-unplug: in-flight work is aborted, memory stays. */
 	fake_dev_unregister(fd);
@@ -449,12 +451,12 @@ static void refcount_transfers(struct kunit *test)
 	c2 = fake_copy(chan, &res);
 	KUNIT_EXPECT_EQ(test, c1, 1);
 	KUNIT_EXPECT_EQ(test, c2, 2);
-	KUNIT_EXPECT_EQ(test, dmaeng_tx_status(chan, c1), DMAENG_IN_PROGRESS);
+	KUNIT_EXPECT_EQ(test, dmaeng_tx_status(chan, c1, NULL), DMAENG_IN_PROGRESS);
 	KUNIT_EXPECT_EQ(test, dmaeng_sync_wait(chan, c2, 20), -ETIMEDOUT);
 
 	fd->chans[0].hold_issue = false;
 	KUNIT_EXPECT_EQ(test, dmaeng_sync_wait(chan, c2, 1000), 0);
-	KUNIT_EXPECT_EQ(test, dmaeng_tx_status(chan, c1), DMAENG_COMPLETE);
+	KUNIT_EXPECT_EQ(test, dmaeng_tx_status(chan, c1, NULL), DMAENG_COMPLETE);
 	KUNIT_EXPECT_EQ(test, atomic_read(&res.ok), 2);
 	KUNIT_EXPECT_EQ(test, fake_memcpy_count(chan), 2);
 	KUNIT_EXPECT_EQ(test, fake_bytes(chan), 128);
@@ -463,15 +465,15 @@ static void refcount_transfers(struct kunit *test)
 	fd->chans[0].fail_next = 1;
 	c3 = fake_copy(chan, &res);
 	KUNIT_EXPECT_EQ(test, dmaeng_sync_wait(chan, c3, 1000), -EIO);
-	KUNIT_EXPECT_EQ(test, dmaeng_tx_status(chan, c3), DMAENG_ERROR);
-	KUNIT_EXPECT_EQ(test, dmaeng_tx_status(chan, c2), DMAENG_COMPLETE);
+	KUNIT_EXPECT_EQ(test, dmaeng_tx_status(chan, c3, NULL), DMAENG_ERROR);
+	KUNIT_EXPECT_EQ(test, dmaeng_tx_status(chan, c2, NULL), DMAENG_COMPLETE);
 	KUNIT_EXPECT_EQ(test, atomic_read(&res.error), 1);
 	KUNIT_EXPECT_EQ(test, fake_memcpy_count(chan), 2);
 
 	/* Bad preparations. */
 	KUNIT_EXPECT_NULL(test, dmaeng_prep_memcpy(chan, 0, 0, 0, 0));
 	KUNIT_EXPECT_NULL(test, dmaeng_prep_memcpy(chan, 0, 0, 8, BIT(7)));
-	KUNIT_EXPECT_EQ(test, dmaeng_tx_status(chan, 0), DMAENG_ERROR);
+	KUNIT_EXPECT_EQ(test, dmaeng_tx_status(chan, 0, NULL), DMAENG_ERROR);
 
 	/* terminate_sync aborts what is queued. */
 	fd->chans[0].hold_issue = true;
@@ -489,12 +491,12 @@ static void refcount_transfers(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c2, 1);
 	fd->chans[0].hold_issue = true;
 	c3 = fake_copy(chan, &res);
-	KUNIT_EXPECT_EQ(test, dmaeng_tx_status(chan, c3), DMAENG_IN_PROGRESS);
+	KUNIT_EXPECT_EQ(test, dmaeng_tx_status(chan, c3, NULL), DMAENG_IN_PROGRESS);
 	fd->chans[0].hold_issue = false;
 	KUNIT_EXPECT_EQ(test, dmaeng_sync_wait(chan, c3, 1000), 0);
-	KUNIT_EXPECT_EQ(test, dmaeng_tx_status(chan, DMAENG_MAX_COOKIE),
+	KUNIT_EXPECT_EQ(test, dmaeng_tx_status(chan, DMAENG_MAX_COOKIE, NULL),
 			DMAENG_COMPLETE);
-	KUNIT_EXPECT_EQ(test, dmaeng_tx_status(chan, DMAENG_MAX_COOKIE + 1),
+	KUNIT_EXPECT_EQ(test, dmaeng_tx_status(chan, DMAENG_MAX_COOKIE + 1, NULL),
 			DMAENG_ERROR);
 
 	dmaeng_release_channel(chan);
@@ -717,6 +719,140 @@ static void refcount_parallel_churn(struct kunit *test)
 	fake_dev_unregister(privdev);
 }
 
+/*
+ * Named slave channels: -EPROBE_DEFER until a device maps the name, then
+ * the mapped channel, held privately and pinning the provider exactly
+ * like dmaeng_request_channel(); -EBUSY while held; given back by
+ * dmaeng_release_channel().
+ */
+static void refcount_named_channels(struct kunit *test)
+{
+	struct device *client = parent(test);
+	struct fake_dev *fd = fake_dev_new(test, parent(test), 2, MEMCPY);
+	struct fake_dev *bad = fake_dev_new(test, parent(test), 1, MEMCPY);
+	struct dmaeng_slave_map *map;
+	struct dmaeng_chan *tx, *rx;
+	struct fake_client *pub;
+
+	map = kunit_kcalloc(test, 2, sizeof(*map), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, map);
+	map[0] = (struct dmaeng_slave_map){ dev_name(client), "tx", 1 };
+	map[1] = (struct dmaeng_slave_map){ dev_name(client), "rx", 0 };
+	fd->ddev.slave_map = map;
+	fd->ddev.slave_map_len = 2;
+
+	KUNIT_EXPECT_EQ(test, PTR_ERR(dmaeng_request_chan(client, "tx")),
+			-EPROBE_DEFER);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(dmaeng_request_chan(NULL, "tx")), -EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(dmaeng_request_chan(client, NULL)),
+			-EINVAL);
+
+	/* A map naming a channel the device does not have is refused. */
+	bad->ddev.slave_map = map;
+	bad->ddev.slave_map_len = 2;
+	KUNIT_EXPECT_EQ(test, fake_dev_register(test, bad), -EINVAL);
+
+	KUNIT_ASSERT_EQ(test, fake_dev_register(test, fd), 0);
+	tx = dmaeng_request_chan(client, "tx");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(tx));
+	KUNIT_EXPECT_PTR_EQ(test, tx, &fd->chans[1].chan);
+	KUNIT_EXPECT_EQ(test, tx->client_count, 1);
+	KUNIT_EXPECT_TRUE(test, tx->private_held);
+	KUNIT_EXPECT_EQ(test, fake_refcount(fd), 1);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(dmaeng_request_chan(client, "tx")),
+			-EBUSY);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(dmaeng_request_chan(client, "spi")),
+			-EPROBE_DEFER);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(dmaeng_request_chan(parent(test), "tx")),
+			-EPROBE_DEFER);
+	/* Public clients do not take a channel held privately. */
+	pub = fake_client_new(test, "pub", MEMCPY);
+	KUNIT_ASSERT_EQ(test, fake_client_register(test, pub), 0);
+	KUNIT_EXPECT_EQ(test, fd->chans[0].chan.client_count, 1);
+	KUNIT_EXPECT_EQ(test, tx->client_count, 1);
+	/* ... and a channel a public client holds is busy. */
+	KUNIT_EXPECT_EQ(test, PTR_ERR(dmaeng_request_chan(client, "rx")),
+			-EBUSY);
+	KUNIT_EXPECT_EQ(test, fake_client_unregister(pub), 0);
+	rx = dmaeng_request_chan(client, "rx");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(rx));
+	KUNIT_EXPECT_PTR_EQ(test, rx, &fd->chans[0].chan);
+	KUNIT_EXPECT_EQ(test, fake_refcount(fd), 2);
+
+	dmaeng_release_channel(tx);
+	KUNIT_EXPECT_EQ(test, fake_refcount(fd), 1);
+	dmaeng_release_channel(rx);
+	KUNIT_EXPECT_EQ(test, fake_refcount(fd), 0);
+	FAKE_EXPECT_PINNED(test, fd, 0);
+	fake_dev_unregister(fd);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(dmaeng_request_chan(client, "tx")),
+			-EPROBE_DEFER);
+}
+
+/*
+ * The transfer calls refuse what the device does not offer and arguments
+ * that cannot be right, before reaching the provider; a capability
+ * without its operation cannot be registered.
+ */
+static void refcount_transfer_calls_checked(struct kunit *test)
+{
+	struct fake_dev *fd = fake_dev_new(test, parent(test), 1, MEMCPY);
+	struct fake_dev *nop = fake_dev_new(test, parent(test), 1,
+					    MEMCPY | BIT(DMAENG_MEMSET));
+	struct dmaeng_slave_config cfg = {
+		.direction = DMAENG_MEM_TO_DEV,
+		.dst_addr_width = 4,
+	};
+	struct dmaeng_cap_mask mask = {};
+	struct dmaeng_tx_state state;
+	struct scatterlist sg;
+	struct dmaeng_chan *chan;
+	s32 cookie;
+
+	/* MEMSET offered without prep_memset: -EINVAL. */
+	KUNIT_EXPECT_EQ(test, fake_dev_register(test, nop), -EINVAL);
+
+	KUNIT_ASSERT_EQ(test, fake_dev_register(test, fd), 0);
+	dmaeng_cap_set(DMAENG_MEMCPY, &mask);
+	chan = dmaeng_request_channel(&mask, NULL, NULL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(chan));
+
+	KUNIT_EXPECT_NULL(test, dmaeng_prep_memset(chan, 0x1000, 0, 64, 0));
+	sg_init_table(&sg, 1);
+	sg_dma_address(&sg) = 0x1000;
+	sg_dma_len(&sg) = 64;
+	KUNIT_EXPECT_NULL(test, dmaeng_prep_memcpy_sg(chan, &sg, 1, &sg, 1, 0));
+	KUNIT_EXPECT_NULL(test, dmaeng_prep_slave_sg(chan, &sg, 1,
+						     DMAENG_MEM_TO_DEV, 0));
+	KUNIT_EXPECT_NULL(test, dmaeng_prep_cyclic(chan, 0x1000, 256, 64,
+						   DMAENG_DEV_TO_MEM, 0));
+	KUNIT_EXPECT_EQ(test, dmaeng_slave_config(chan, &cfg), -EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, dmaeng_slave_config(chan, NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, dmaeng_pause(chan), -EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, dmaeng_resume(chan), -EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, dmaeng_pause(NULL), -EINVAL);
+
+	/* Residue: 0 for a completed cookie; last/used are the cookies. */
+	fd->chans[0].hold_issue = true;
+	cookie = dmaeng_submit(dmaeng_prep_memcpy(chan, 0x2000, 0x1000, 64, 0));
+	KUNIT_ASSERT_GT(test, cookie, 0);
+	state.residue = 12345;
+	KUNIT_EXPECT_EQ(test, dmaeng_tx_status(chan, cookie, &state),
+			DMAENG_IN_PROGRESS);
+	KUNIT_EXPECT_EQ(test, state.used, cookie);
+	KUNIT_EXPECT_EQ(test, state.last, cookie - 1);
+	KUNIT_EXPECT_EQ(test, state.residue, 0);	/* provider cannot tell */
+	fd->chans[0].hold_issue = false;
+	dmaeng_issue_pending(chan);
+	KUNIT_EXPECT_EQ(test, dmaeng_tx_status(chan, cookie, &state),
+			DMAENG_COMPLETE);
+	KUNIT_EXPECT_EQ(test, state.last, cookie);
+	KUNIT_EXPECT_EQ(test, state.residue, 0);
+
+	dmaeng_release_channel(chan);
+	fake_dev_unregister(fd);
+}
+
 static struct kunit_case dmaeng_refcount_cases[] = {
 	KUNIT_CASE(refcount_rejects_bad_devices),
 	KUNIT_CASE(refcount_rejects_bad_clients),
@@ -731,6 +867,8 @@ static struct kunit_case dmaeng_refcount_cases[] = {
 	KUNIT_CASE(refcount_unregister_while_held),
 	KUNIT_CASE(refcount_transfers),
 	KUNIT_CASE(refcount_issue_pending_all),
+	KUNIT_CASE(refcount_named_channels),
+	KUNIT_CASE(refcount_transfer_calls_checked),
 	KUNIT_CASE_SLOW(refcount_parallel_churn),
 	{}
 };

@@ -18,6 +18,7 @@
 
 struct device;
 struct dmaeng_client_table;
+struct scatterlist;
 
 /**
  * struct dmaeng_client - a public-channel client
@@ -52,7 +53,8 @@ void dmaeng_issue_pending_all(struct dmaeng_client *client);
 /**
  * dmaeng_find_channel() - this CPU's channel among those a client holds
  * @client: a registered public client
- * @cap: DMAENG_MEMCPY or DMAENG_INTERRUPT
+ * @cap: a transfer capability (DMAENG_MEMCPY, DMAENG_MEMSET, ...) or
+ *	DMAENG_INTERRUPT
  *
  * Lock-free: two loads, no atomic operation, no barrier.  The channel is
  * one that @client holds, whose device offers @cap and was not
@@ -99,12 +101,36 @@ struct device *dmaeng_chan_dma_device(struct dmaeng_chan *chan);
 bool dmaeng_chan_has_cap(struct dmaeng_chan *chan, enum dmaeng_cap cap);
 const char *dmaeng_chan_name(struct dmaeng_chan *chan);
 
+struct dmaeng_chan *dmaeng_request_chan(struct device *dev, const char *name);
+
 struct dmaeng_tx *dmaeng_prep_memcpy(struct dmaeng_chan *chan, dma_addr_t dst,
 				     dma_addr_t src, size_t len,
 				     unsigned long flags);
+struct dmaeng_tx *dmaeng_prep_memset(struct dmaeng_chan *chan, dma_addr_t dst,
+				     int value, size_t len,
+				     unsigned long flags);
+struct dmaeng_tx *dmaeng_prep_memcpy_sg(struct dmaeng_chan *chan,
+					struct scatterlist *dst_sg,
+					unsigned int dst_nents,
+					struct scatterlist *src_sg,
+					unsigned int src_nents,
+					unsigned long flags);
+int dmaeng_slave_config(struct dmaeng_chan *chan,
+			const struct dmaeng_slave_config *cfg);
+struct dmaeng_tx *dmaeng_prep_slave_sg(struct dmaeng_chan *chan,
+				       struct scatterlist *sgl,
+				       unsigned int sg_len,
+				       enum dmaeng_dir dir,
+				       unsigned long flags);
+struct dmaeng_tx *dmaeng_prep_cyclic(struct dmaeng_chan *chan, dma_addr_t buf,
+				     size_t buf_len, size_t period_len,
+				     enum dmaeng_dir dir, unsigned long flags);
 s32 dmaeng_submit(struct dmaeng_tx *tx);
 void dmaeng_issue_pending(struct dmaeng_chan *chan);
-enum dmaeng_status dmaeng_tx_status(struct dmaeng_chan *chan, s32 cookie);
+int dmaeng_pause(struct dmaeng_chan *chan);
+int dmaeng_resume(struct dmaeng_chan *chan);
+enum dmaeng_status dmaeng_tx_status(struct dmaeng_chan *chan, s32 cookie,
+				    struct dmaeng_tx_state *state);
 int dmaeng_sync_wait(struct dmaeng_chan *chan, s32 cookie,
 		     unsigned int timeout_ms);
 int dmaeng_terminate_sync(struct dmaeng_chan *chan);

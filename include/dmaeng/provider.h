@@ -21,6 +21,7 @@
 
 struct device;
 struct module;
+struct scatterlist;
 struct dmaeng_chan_dev;
 struct dmaeng_chan_stats;
 struct dmaeng_map_dev;
@@ -34,10 +35,40 @@ struct dmaeng_map_dev;
  *	which may come after dmaeng_device_unregister() returned
  * @prep_memcpy: prepare a copy of @len bytes from @src to @dst (DMA
  *	addresses on the device's struct device); return NULL on failure.
- *	May sleep unless DMAENG_PREP_NOWAIT is in @flags.
+ *	May sleep unless DMAENG_PREP_NOWAIT is in @flags.  Required with
+ *	DMAENG_MEMCPY.
+ * @prep_memset: prepare filling @len bytes at @dst with @value; like
+ *	@prep_memcpy.  Required with DMAENG_MEMSET.
+ * @prep_memcpy_sg: prepare a copy from the DMA-mapped list @src_sg
+ *	(@src_nents entries) to @dst_sg (@dst_nents), whose total lengths
+ *	dmaeng checked are equal and not 0; the lists may be freed once it
+ *	returns.  Required with DMAENG_MEMCPY_SG.
+ * @prep_slave_sg: prepare a transfer between the DMA-mapped list @sgl
+ *	(@sg_len entries, none empty: checked by dmaeng) and the FIFO of the
+ *	last @config, in @dir.  The provider keeps the configuration and
+ *	checks @dir against it, and every segment's length against its bus
+ *	width (return NULL).  Required with DMAENG_SLAVE.
+ * @prep_cyclic: prepare a cyclic transfer of the ring at @buf (@buf_len
+ *	bytes, a whole number of @period_len periods: checked by dmaeng) to
+ *	or from the FIFO of the last @config (direction and width checked by
+ *	the provider, as for @prep_slave_sg); it runs until terminated, each
+ *	period reported with &dmaeng_tx.callback and DMAENG_RESULT_OK (see
+ *	dmaeng_vchan_cyclic_period()), and completes only when terminated.
+ *	Required with DMAENG_CYCLIC, which also requires DMAENG_INTERRUPT.
+ * @config: take a slave configuration, already checked by dmaeng (a
+ *	direction, a width of 1, 2, 4 or 8 and a burst of at least 1 on that
+ *	side); keep it for the transfers prepared next; return 0 or a
+ *	negative errno (-EINVAL for what the device cannot do: a burst
+ *	larger than its FIFO, an address it cannot reach).  Required with
+ *	DMAENG_SLAVE or DMAENG_CYCLIC.
+ * @pause: optional, suspend the channel's transfers without losing data;
+ *	0 or a negative errno
+ * @resume: optional (with @pause), continue after @pause
  * @issue_pending: start the queued descriptors; must not sleep
- * @tx_status: optional, the state of @cookie (default: from the cookies);
- *	must not sleep
+ * @tx_status: optional, the state of @cookie (default: from the cookies),
+ *	with the residue in @state when it is not NULL (dmaeng has filled in
+ *	its @last and @used and set @residue to 0); must not sleep.  A
+ *	provider on the helper library uses dmaeng_vchan_tx_status().
  * @terminate_all: abort every queued and running descriptor, completing
  *	each with DMAENG_RESULT_ABORTED; may be asynchronous
  * @synchronize: wait until no descriptor runs and no callback is running;
@@ -57,16 +88,19 @@ struct dmaeng_map_dev;
  * taken when the module goes live, from the kernel's module notifier: then
  * @alloc_chan_resources and @refs_changed also run with that notifier
  * chain held, and must not (un)register module notifiers.)
- * @prep_memcpy runs in the client's context (process context unless
- * DMAENG_PREP_NOWAIT); dmaeng_device_unregister() waits for it.
+ * The prep_* operations run in the client's context (process context
+ * unless DMAENG_PREP_NOWAIT); dmaeng_device_unregister() waits for them.
+ * @config, @pause and @resume run in the client's context, possibly atomic
+ * (they must not sleep), and are waited for likewise.
  * &dmaeng_tx.tx_submit, @issue_pending and @tx_status run in the client's
  * context, possibly atomic, inside an RCU read-side section.
  * &dmaeng_tx.tx_free runs in the client's context, possibly atomic.
  *
  * After dmaeng_device_unregister() returns
  * -----------------------------------------
- * No @prep_memcpy, &dmaeng_tx.tx_submit, @issue_pending, @tx_status,
- * @alloc_chan_resources, @terminate_all or @synchronize runs any more: the
+ * No prep_*, @config, @pause, @resume, &dmaeng_tx.tx_submit,
+ * @issue_pending, @tx_status, @alloc_chan_resources, @terminate_all or
+ * @synchronize runs any more: the
  * channels were marked dead, every call that had begun was waited for, and
  * each channel was terminated and synchronized.  What may still run, while
  * clients keep references on the dead channels (their references keep the
@@ -89,8 +123,31 @@ struct dmaeng_device_ops {
 	struct dmaeng_tx *(*prep_memcpy)(struct dmaeng_chan *chan,
 					 dma_addr_t dst, dma_addr_t src,
 					 size_t len, unsigned long flags);
+	struct dmaeng_tx *(*prep_memset)(struct dmaeng_chan *chan,
+					 dma_addr_t dst, u8 value,
+					 size_t len, unsigned long flags);
+	struct dmaeng_tx *(*prep_memcpy_sg)(struct dmaeng_chan *chan,
+					    struct scatterlist *dst_sg,
+					    unsigned int dst_nents,
+					    struct scatterlist *src_sg,
+					    unsigned int src_nents,
+					    unsigned long flags);
+	struct dmaeng_tx *(*prep_slave_sg)(struct dmaeng_chan *chan,
+					   struct scatterlist *sgl,
+					   unsigned int sg_len,
+					   enum dmaeng_dir dir,
+					   unsigned long flags);
+	struct dmaeng_tx *(*prep_cyclic)(struct dmaeng_chan *chan,
+					 dma_addr_t buf, size_t buf_len,
+					 size_t period_len, enum dmaeng_dir dir,
+					 unsigned long flags);
+	int (*config)(struct dmaeng_chan *chan,
+		      const struct dmaeng_slave_config *cfg);
+	int (*pause)(struct dmaeng_chan *chan);
+	int (*resume)(struct dmaeng_chan *chan);
 	void (*issue_pending)(struct dmaeng_chan *chan);
-	enum dmaeng_status (*tx_status)(struct dmaeng_chan *chan, s32 cookie);
+	enum dmaeng_status (*tx_status)(struct dmaeng_chan *chan, s32 cookie,
+					struct dmaeng_tx_state *state);
 	int (*terminate_all)(struct dmaeng_chan *chan);
 	void (*synchronize)(struct dmaeng_chan *chan);
 	void (*refs_changed)(struct dmaeng_chan *chan, int count);
@@ -110,6 +167,10 @@ struct dmaeng_device_ops {
  * @release: called once, after unregistration and the last channel
  *	reference, to free the provider's memory; required.  Process
  *	context, under dmaeng's registry mutex: must not call dmaeng.
+ * @slave_map: optional, @slave_map_len entries naming the channels that
+ *	dmaeng_request_chan() hands out (each entry's chan_id must exist);
+ *	read while the device is registered
+ * @slave_map_len: number of entries of @slave_map
  * @dev_id: dmaeng: the device number D in dma<D>chan<C>
  * @chancnt: dmaeng: number of channels
  * @ref: dmaeng: held by the registration and by every channel reference
@@ -129,6 +190,8 @@ struct dmaeng_device {
 	struct list_head channels;
 	const struct dmaeng_device_ops *ops;
 	void (*release)(struct dmaeng_device *ddev);
+	const struct dmaeng_slave_map *slave_map;
+	unsigned int slave_map_len;
 
 	int dev_id;
 	unsigned int chancnt;
@@ -157,10 +220,12 @@ struct dmaeng_device {
  * @balance_load: dmaeng: scratch count while rebalancing the table
  * @private_held: dmaeng: held exclusively through dmaeng_request_channel()
  * @dead: dmaeng: the device was unregistered; new work is refused
+ * @paused: dmaeng: between a successful dmaeng_pause() and dmaeng_resume()
+ *	(or a terminate): dmaeng_tx_status() says DMAENG_PAUSED
  * @stopped: dmaeng: dead, and terminated and synchronized by
  *	dmaeng_device_unregister(): nothing runs on it any more
- * @preps: dmaeng: dmaeng_prep_memcpy() calls in progress, waited for by
- *	dmaeng_device_unregister()
+ * @preps: dmaeng: prep, config, pause and resume calls in progress,
+ *	waited for by dmaeng_device_unregister()
  * @resources: dmaeng: alloc_chan_resources done, free not yet
  * @dev: dmaeng: the sysfs class device
  * @stats: dmaeng: per-CPU memcpy_count and bytes_transferred
@@ -182,6 +247,7 @@ struct dmaeng_chan {
 	unsigned int balance_load;
 	bool private_held;
 	bool dead;
+	bool paused;
 	bool stopped;
 	bool resources;
 	atomic_t preps;
@@ -201,12 +267,13 @@ int __dmaeng_device_register(struct dmaeng_device *ddev,
 /**
  * dmaeng_device_register() - register a provider's device
  * @ddev: the device, with @dev, @owner, @cap_mask, @channels, @ops and
- *	@release filled in
+ *	@release filled in (and @slave_map, if it has named channels)
  *
  * A module must name itself in @owner (built-in code may leave it NULL).
  * Clients already registered get references on the new channels at once.
  *
- * Return: 0, -EINVAL for an incomplete device, -EBUSY if it is already
+ * Return: 0, -EINVAL for an incomplete device (a capability without its
+ * operation, a slave map naming a channel it does not have), -EBUSY if it is already
  * registered or was unregistered but is still held (before its
  * &dmaeng_device.release), -ENODEV if @owner is going away, or -ENOMEM.
  */

@@ -13,15 +13,29 @@ struct dmaeng_unmap_data;
 
 /**
  * enum dmaeng_cap - capabilities of a dmaeng device
- * @DMAENG_MEMCPY: memory to memory copies
+ * @DMAENG_MEMCPY: memory to memory copies, dmaeng_prep_memcpy()
+ *	(module parameters spell it "memcpy")
  * @DMAENG_INTERRUPT: completion callbacks (interrupt on completion)
+ *	("interrupt")
  * @DMAENG_PRIVATE: channels are only handed out by dmaeng_request_channel()
+ *	or dmaeng_request_chan() (not a transfer capability)
+ * @DMAENG_MEMSET: fill memory with a byte, dmaeng_prep_memset() ("memset")
+ * @DMAENG_MEMCPY_SG: copies between two scatter-gather lists,
+ *	dmaeng_prep_memcpy_sg() ("sg")
+ * @DMAENG_SLAVE: transfers between memory and a peripheral's FIFO,
+ *	dmaeng_prep_slave_sg() after dmaeng_slave_config() ("slave")
+ * @DMAENG_CYCLIC: a ring buffer transferred to or from a peripheral until
+ *	terminated, a callback per period, dmaeng_prep_cyclic() ("cyclic")
  * @DMAENG_CAP_COUNT: number of capabilities, not a capability
  */
 enum dmaeng_cap {
 	DMAENG_MEMCPY,
 	DMAENG_INTERRUPT,
 	DMAENG_PRIVATE,
+	DMAENG_MEMSET,
+	DMAENG_MEMCPY_SG,
+	DMAENG_SLAVE,
+	DMAENG_CYCLIC,
 	DMAENG_CAP_COUNT,
 };
 
@@ -78,11 +92,80 @@ int dmaeng_caps_parse(char *list, struct dmaeng_cap_mask *mask,
  * @DMAENG_COMPLETE: completed successfully
  * @DMAENG_IN_PROGRESS: submitted, not completed yet
  * @DMAENG_ERROR: completed with an error or aborted
+ * @DMAENG_PAUSED: not completed, and the channel is paused
+ *	(dmaeng_pause())
  */
 enum dmaeng_status {
 	DMAENG_COMPLETE,
 	DMAENG_IN_PROGRESS,
 	DMAENG_ERROR,
+	DMAENG_PAUSED,
+};
+
+/**
+ * struct dmaeng_tx_state - what dmaeng_tx_status() reports besides the status
+ * @last: the channel's last completed cookie
+ * @used: the channel's last assigned cookie
+ * @residue: bytes of the transfer not done yet: its length while it waits,
+ *	less while it runs, 0 once complete (for a cyclic transfer, the
+ *	bytes left in the buffer before it wraps)
+ */
+struct dmaeng_tx_state {
+	s32 last;
+	s32 used;
+	u32 residue;
+};
+
+/**
+ * enum dmaeng_dir - direction of a slave or cyclic transfer
+ * @DMAENG_MEM_TO_DEV: from memory to the peripheral's FIFO
+ * @DMAENG_DEV_TO_MEM: from the peripheral's FIFO to memory
+ */
+enum dmaeng_dir {
+	DMAENG_MEM_TO_DEV,
+	DMAENG_DEV_TO_MEM,
+};
+
+/**
+ * struct dmaeng_slave_config - how a channel talks to a peripheral
+ * @direction: the direction the client will use the channel in, checked
+ *	against that of each dmaeng_prep_slave_sg() and dmaeng_prep_cyclic()
+ * @src_addr: for DMAENG_DEV_TO_MEM, the device address of the
+ *	peripheral's FIFO (data register) to read
+ * @dst_addr: for DMAENG_MEM_TO_DEV, the device address of the FIFO to write
+ * @src_addr_width: bytes per FIFO access when reading: 1, 2, 4 or 8
+ * @dst_addr_width: bytes per FIFO access when writing: 1, 2, 4 or 8
+ * @src_maxburst: accesses per burst when reading, 1 or more (0 means 1)
+ * @dst_maxburst: accesses per burst when writing, 1 or more (0 means 1)
+ *
+ * Like the kernel's struct dma_slave_config, reduced to what a FIFO
+ * peripheral needs.  Only the fields of @direction's side are checked;
+ * every transfer length must be a multiple of that side's width.
+ */
+struct dmaeng_slave_config {
+	enum dmaeng_dir direction;
+	dma_addr_t src_addr;
+	dma_addr_t dst_addr;
+	u32 src_addr_width;
+	u32 dst_addr_width;
+	u32 src_maxburst;
+	u32 dst_maxburst;
+};
+
+/**
+ * struct dmaeng_slave_map - a named slave channel
+ * @devname: dev_name() of the client's device, as dmaeng_request_chan()
+ *	gets it
+ * @slave: the channel's name for that client ("tx", "rx", ...)
+ * @chan_id: the channel of the providing device: C in dma<D>chan<C>
+ *
+ * Like the kernel's struct dma_slave_map: a provider lists which of its
+ * channels serve which client device's named requests.
+ */
+struct dmaeng_slave_map {
+	const char *devname;
+	const char *slave;
+	unsigned int chan_id;
 };
 
 /**
@@ -108,7 +191,7 @@ enum dmaeng_result {
  */
 typedef void (*dmaeng_callback_t)(void *param, enum dmaeng_result result);
 
-/* Flags for dmaeng_prep_memcpy(). */
+/* Flags for dmaeng_prep_memcpy() and the other dmaeng_prep_*() calls. */
 /*
  * Run the callback when the transfer completes.  Only a device with
  * DMAENG_INTERRUPT accepts it, and only a descriptor prepared with it may
@@ -123,7 +206,7 @@ typedef void (*dmaeng_callback_t)(void *param, enum dmaeng_result result);
  * struct dmaeng_tx - a transfer descriptor
  * @chan: the channel it was prepared on
  * @cookie: the ordering cookie assigned at submit (positive), or 0 before
- * @len: bytes to transfer
+ * @len: bytes to transfer (for a cyclic transfer, the buffer's length)
  * @flags: the DMAENG_PREP_* flags it was prepared with
  * @callback: optional completion callback, set by the client before submit
  * @callback_param: argument for @callback
@@ -136,7 +219,7 @@ typedef void (*dmaeng_callback_t)(void *param, enum dmaeng_result result);
  * @unmap: mappings to release when it completes, see dmaeng_set_unmap()
  *
  * Providers embed this in their own descriptor.  Clients set @callback and
- * @callback_param between dmaeng_prep_memcpy() and dmaeng_submit() and must
+ * @callback_param between a dmaeng_prep_*() call and dmaeng_submit() and must
  * not touch the descriptor after submitting it, whatever dmaeng_submit()
  * returned: a descriptor whose submission fails is freed by dmaeng (through
  * @tx_free, its @unmap released).  (The kernel's dmaengine leaves a

@@ -1,0 +1,387 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dmaeng provider helper library: descriptor lists, cookies, in-order
+ * completion outside the channel lock, terminate and synchronize, cyclic
+ * periods and residue, for providers to build on (include/dmaeng/vchan.h
+ * has the provider's side of it).
+ *
+ * Locking and lifetime
+ * ====================
+ * vc->lock (IRQ-safe) protects the four lists, every dmaeng_vdesc field but
+ * residue, vc->cyclic, cookie assignment (dmaeng_cookie_assign() runs under
+ * it in tx_submit) and whatever hardware state the provider keeps with
+ * them.  A descriptor belongs to its list: the client between prep and
+ * submit (desc_allocated, only for counting), the library and the provider
+ * from submit until delivery, and is freed by the library (the provider's
+ * desc_free) after dmaeng_tx_complete() or when a submission fails.
+ *
+ * Delivery runs in the channel's tasklet, so one at a time per channel and
+ * in list order, with vc->lock dropped around dmaeng_tx_complete() and the
+ * callbacks: a callback may submit and issue on the same channel.  It takes
+ * the head of desc_completed while it is done: a started descriptor moved
+ * there by terminate waits, holding back the aborted ones after it, until
+ * the provider completes it, so cookies complete in order and no buffer is
+ * released while the hardware may still use it.  Cyclic periods are
+ * reported before the completions taken in the same run; the descriptor
+ * they belong to is only freed by the same tasklet, after them.
+ *
+ * dmaeng_vchan_synchronize() kills the tasklet (waiting for a run in
+ * progress, and for one scheduled): after the provider's hardware is quiet
+ * and terminate ran, nothing schedules it again.
+ */
+
+#include <linux/device.h>
+#include <linux/export.h>
+#include <linux/list.h>
+#include <dmaeng/vchan.h>
+
+/**
+ * dmaeng_vchan_find() - a descriptor not delivered yet, by cookie
+ * @vc: the channel
+ * @cookie: a cookie from dmaeng_submit()
+ *
+ * Under vc->lock.
+ *
+ * Return: the descriptor on desc_submitted, desc_issued or desc_completed,
+ * or NULL.
+ */
+struct dmaeng_vdesc *dmaeng_vchan_find(struct dmaeng_vchan *vc, s32 cookie)
+{
+	struct list_head *lists[] = {
+		&vc->desc_issued, &vc->desc_submitted, &vc->desc_completed,
+	};
+	struct dmaeng_vdesc *vd;
+	unsigned int i;
+
+	lockdep_assert_held(&vc->lock);
+	for (i = 0; i < ARRAY_SIZE(lists); i++)
+		list_for_each_entry(vd, lists[i], node)
+			if (vd->tx.cookie == cookie)
+				return vd;
+	return NULL;
+}
+EXPORT_SYMBOL_GPL(dmaeng_vchan_find);
+
+/* Deliver what completed, in order, outside the lock. */
+static void dmaeng_vchan_deliver(struct tasklet_struct *t)
+{
+	struct dmaeng_vchan *vc = from_tasklet(vc, t, task);
+	struct dmaeng_vdesc *vd, *next, *cyclic;
+	dmaeng_callback_t period_cb = NULL;
+	void *period_param = NULL;
+	unsigned int periods = 0;
+	unsigned long flags;
+	LIST_HEAD(done);
+
+	spin_lock_irqsave(&vc->lock, flags);
+	cyclic = vc->cyclic;
+	if (cyclic) {
+		periods = cyclic->periods;
+		cyclic->periods = 0;
+		period_cb = cyclic->tx.callback;
+		period_param = cyclic->tx.callback_param;
+	}
+	list_for_each_entry_safe(vd, next, &vc->desc_completed, node) {
+		if (!vd->done)
+			break;
+		list_move_tail(&vd->node, &done);
+		if (vd == vc->cyclic)
+			vc->cyclic = NULL;
+	}
+	spin_unlock_irqrestore(&vc->lock, flags);
+
+	while (period_cb && periods--)
+		period_cb(period_param, DMAENG_RESULT_OK);
+	list_for_each_entry_safe(vd, next, &done, node) {
+		list_del(&vd->node);
+		dmaeng_tx_complete(&vd->tx, vd->result);
+		vc->desc_free(vd);
+	}
+}
+
+/**
+ * dmaeng_vchan_init() - set up a channel of the library
+ * @vc: the channel, in the provider's (zeroed or not) channel structure
+ * @desc_free: frees one of the provider's descriptors; any context
+ *
+ * Before the device is registered.
+ */
+void dmaeng_vchan_init(struct dmaeng_vchan *vc,
+		       void (*desc_free)(struct dmaeng_vdesc *vd))
+{
+	spin_lock_init(&vc->lock);
+	INIT_LIST_HEAD(&vc->desc_allocated);
+	INIT_LIST_HEAD(&vc->desc_submitted);
+	INIT_LIST_HEAD(&vc->desc_issued);
+	INIT_LIST_HEAD(&vc->desc_completed);
+	vc->cyclic = NULL;
+	vc->desc_free = desc_free;
+	tasklet_setup(&vc->task, dmaeng_vchan_deliver);
+}
+EXPORT_SYMBOL_GPL(dmaeng_vchan_init);
+
+static s32 dmaeng_vchan_tx_submit(struct dmaeng_tx *tx)
+{
+	struct dmaeng_vchan *vc = to_dmaeng_vchan(tx->chan);
+	struct dmaeng_vdesc *vd = to_dmaeng_vdesc(tx);
+	unsigned long flags;
+	s32 cookie;
+
+	spin_lock_irqsave(&vc->lock, flags);
+	cookie = dmaeng_cookie_assign(tx);
+	if (cookie > 0)
+		list_move_tail(&vd->node, &vc->desc_submitted);
+	spin_unlock_irqrestore(&vc->lock, flags);
+	return cookie;
+}
+
+static void dmaeng_vchan_tx_free(struct dmaeng_tx *tx)
+{
+	struct dmaeng_vchan *vc = to_dmaeng_vchan(tx->chan);
+	struct dmaeng_vdesc *vd = to_dmaeng_vdesc(tx);
+	unsigned long flags;
+
+	spin_lock_irqsave(&vc->lock, flags);
+	list_del(&vd->node);
+	spin_unlock_irqrestore(&vc->lock, flags);
+	vc->desc_free(vd);
+}
+
+/**
+ * dmaeng_vchan_tx_prep() - hand a prepared descriptor to dmaeng
+ * @vc: the channel
+ * @vd: the provider's descriptor, filled in
+ * @len: bytes it transfers (the initial residue)
+ *
+ * The provider's prep returns what this returns.  Any context.
+ *
+ * Return: the dmaeng descriptor.
+ */
+struct dmaeng_tx *dmaeng_vchan_tx_prep(struct dmaeng_vchan *vc,
+				       struct dmaeng_vdesc *vd, size_t len)
+{
+	unsigned long flags;
+
+	vd->tx.tx_submit = dmaeng_vchan_tx_submit;
+	vd->tx.tx_free = dmaeng_vchan_tx_free;
+	vd->result = DMAENG_RESULT_OK;
+	vd->started = false;
+	vd->done = false;
+	vd->terminated = false;
+	vd->periods = 0;
+	vd->residue = min_t(size_t, len, U32_MAX);
+	spin_lock_irqsave(&vc->lock, flags);
+	list_add_tail(&vd->node, &vc->desc_allocated);
+	spin_unlock_irqrestore(&vc->lock, flags);
+	return &vd->tx;
+}
+EXPORT_SYMBOL_GPL(dmaeng_vchan_tx_prep);
+
+/**
+ * dmaeng_vchan_issue_pending() - move the submitted descriptors to issued
+ * @vc: the channel
+ *
+ * Under vc->lock, from the provider's issue_pending.
+ *
+ * Return: true if an issued descriptor is waiting to be started (then
+ * dmaeng_vchan_next() returns it).
+ */
+bool dmaeng_vchan_issue_pending(struct dmaeng_vchan *vc)
+{
+	struct dmaeng_vdesc *vd;
+
+	lockdep_assert_held(&vc->lock);
+	list_splice_tail_init(&vc->desc_submitted, &vc->desc_issued);
+	list_for_each_entry(vd, &vc->desc_issued, node)
+		if (!vd->started)
+			return true;
+	return false;
+}
+EXPORT_SYMBOL_GPL(dmaeng_vchan_issue_pending);
+
+/**
+ * dmaeng_vchan_next() - the next issued descriptor to start
+ * @vc: the channel
+ *
+ * Under vc->lock.  Marks it started: it stays on desc_issued until the
+ * provider completes it with dmaeng_vchan_complete(), and terminate
+ * leaves its completion to the provider.
+ *
+ * Return: the oldest issued descriptor not started yet, or NULL.
+ */
+struct dmaeng_vdesc *dmaeng_vchan_next(struct dmaeng_vchan *vc)
+{
+	struct dmaeng_vdesc *vd;
+
+	lockdep_assert_held(&vc->lock);
+	list_for_each_entry(vd, &vc->desc_issued, node) {
+		if (!vd->started) {
+			vd->started = true;
+			return vd;
+		}
+	}
+	return NULL;
+}
+EXPORT_SYMBOL_GPL(dmaeng_vchan_next);
+
+/**
+ * dmaeng_vchan_complete() - a started descriptor finished
+ * @vd: from dmaeng_vchan_next()
+ * @result: how it ended
+ *
+ * Under vc->lock, any context (an interrupt handler, typically).  The
+ * completion, callback and free follow from the tasklet, in cookie order.
+ * The provider must complete its started descriptors in the order it got
+ * them.
+ */
+void dmaeng_vchan_complete(struct dmaeng_vdesc *vd, enum dmaeng_result result)
+{
+	struct dmaeng_vchan *vc = to_dmaeng_vchan(vd->tx.chan);
+
+	lockdep_assert_held(&vc->lock);
+	if (WARN_ON_ONCE(!vd->started || vd->done))
+		return;
+	vd->result = result;
+	vd->done = true;
+	if (result == DMAENG_RESULT_OK)
+		WRITE_ONCE(vd->residue, 0);
+	/* A terminated one already waits in its place on desc_completed. */
+	if (!vd->terminated)
+		list_move_tail(&vd->node, &vc->desc_completed);
+	tasklet_schedule(&vc->task);
+}
+EXPORT_SYMBOL_GPL(dmaeng_vchan_complete);
+
+/**
+ * dmaeng_vchan_cyclic_period() - a period of a cyclic descriptor is done
+ * @vd: the started cyclic descriptor
+ *
+ * Under vc->lock, any context.  Its callback runs from the tasklet, with
+ * DMAENG_RESULT_OK, once for each period reported (none is lost if the
+ * tasklet runs late), and always before the descriptor's own completion.
+ */
+void dmaeng_vchan_cyclic_period(struct dmaeng_vdesc *vd)
+{
+	struct dmaeng_vchan *vc = to_dmaeng_vchan(vd->tx.chan);
+
+	lockdep_assert_held(&vc->lock);
+	if (WARN_ON_ONCE(!vd->started || vd->done))
+		return;
+	vc->cyclic = vd;
+	vd->periods++;
+	tasklet_schedule(&vc->task);
+}
+EXPORT_SYMBOL_GPL(dmaeng_vchan_cyclic_period);
+
+/**
+ * dmaeng_vchan_terminate_all() - abort every descriptor not started
+ * @vc: the channel
+ *
+ * Under vc->lock, from the provider's terminate_all, after it stopped its
+ * hardware (and completed with DMAENG_RESULT_ABORTED the started
+ * descriptors it stopped: a cyclic one always).  Every issued and submitted
+ * descriptor moves to desc_completed in cookie order; those not started
+ * complete with DMAENG_RESULT_ABORTED; a started one the provider has not
+ * completed yet keeps its place, and it and those after it are delivered
+ * once the provider completes it.
+ *
+ * Return: the number of descriptors aborted.
+ */
+unsigned int dmaeng_vchan_terminate_all(struct dmaeng_vchan *vc)
+{
+	struct dmaeng_vdesc *vd, *next;
+	unsigned int n = 0;
+
+	lockdep_assert_held(&vc->lock);
+	list_splice_tail_init(&vc->desc_submitted, &vc->desc_issued);
+	list_for_each_entry_safe(vd, next, &vc->desc_issued, node) {
+		list_move_tail(&vd->node, &vc->desc_completed);
+		if (vd->started) {
+			vd->terminated = true;
+			continue;
+		}
+		vd->result = DMAENG_RESULT_ABORTED;
+		vd->done = true;
+		n++;
+	}
+	tasklet_schedule(&vc->task);
+	return n;
+}
+EXPORT_SYMBOL_GPL(dmaeng_vchan_terminate_all);
+
+/**
+ * dmaeng_vchan_synchronize() - wait until no completion is being delivered
+ * @vc: the channel
+ *
+ * Process context, from the provider's synchronize, once its hardware
+ * completes nothing any more: when it returns, every callback has
+ * returned and none will start.
+ */
+void dmaeng_vchan_synchronize(struct dmaeng_vchan *vc)
+{
+	might_sleep();
+	tasklet_kill(&vc->task);
+}
+EXPORT_SYMBOL_GPL(dmaeng_vchan_synchronize);
+
+/**
+ * dmaeng_vchan_tx_status() - &dmaeng_device_ops.tx_status for the library
+ * @chan: the channel
+ * @cookie: the cookie asked about
+ * @state: NULL, or where the residue goes
+ *
+ * The status from the cookies; the residue from the descriptor: its
+ * length until it starts, what the provider last set with
+ * dmaeng_vchan_set_residue() while it runs.  Any context.
+ *
+ * Return: the status (see dmaeng_cookie_status()).
+ */
+enum dmaeng_status dmaeng_vchan_tx_status(struct dmaeng_chan *chan, s32 cookie,
+					  struct dmaeng_tx_state *state)
+{
+	struct dmaeng_vchan *vc = to_dmaeng_vchan(chan);
+	enum dmaeng_status status = dmaeng_cookie_status(chan, cookie);
+	struct dmaeng_vdesc *vd;
+	unsigned long flags;
+
+	if (status != DMAENG_IN_PROGRESS || !state)
+		return status;
+	spin_lock_irqsave(&vc->lock, flags);
+	vd = dmaeng_vchan_find(vc, cookie);
+	if (vd && !vd->done)
+		state->residue = READ_ONCE(vd->residue);
+	spin_unlock_irqrestore(&vc->lock, flags);
+	return status;
+}
+EXPORT_SYMBOL_GPL(dmaeng_vchan_tx_status);
+
+/**
+ * dmaeng_vchan_free_chan_resources() - free what clients left prepared
+ * @vc: the channel
+ *
+ * Process context, from the provider's free_chan_resources, after
+ * terminate and synchronize.  A descriptor prepared and never submitted
+ * is a client's leak: it is freed, with a warning.
+ */
+void dmaeng_vchan_free_chan_resources(struct dmaeng_vchan *vc)
+{
+	struct dmaeng_vdesc *vd, *next;
+	unsigned long flags;
+	LIST_HEAD(left);
+
+	spin_lock_irqsave(&vc->lock, flags);
+	WARN_ON_ONCE(!list_empty(&vc->desc_submitted) ||
+		     !list_empty(&vc->desc_issued) ||
+		     !list_empty(&vc->desc_completed));
+	list_splice_init(&vc->desc_allocated, &left);
+	vc->cyclic = NULL;
+	spin_unlock_irqrestore(&vc->lock, flags);
+	list_for_each_entry_safe(vd, next, &left, node) {
+		dev_warn(vc->chan.device->dev,
+			 "dmaeng: %s: freeing a descriptor prepared and never submitted\n",
+			 vc->chan.name);
+		list_del(&vd->node);
+		vc->desc_free(vd);
+	}
+}
+EXPORT_SYMBOL_GPL(dmaeng_vchan_free_chan_resources);
