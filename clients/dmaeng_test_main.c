@@ -39,6 +39,12 @@
  * Results: /sys/kernel/debug/dmaeng_test/results, and one line per channel
  * in the kernel log:
  *   dmaeng_test: <chan>: <N> copies, <M> failures, <K> KiB/s; key=value...
+ *
+ * That is test=memcpy, the default.  test=memset, sg, slave, cyclic or
+ * pause runs another transfer type instead, with no CPU fallback, every
+ * byte verified (dmaeng_test_xfer.c); their result lines read
+ *   dmaeng_test: <test> <chan>: <N> transfers, <M> failures, <K> KiB/s; ...
+ * and the results file ends with "total: <N> transfers, <M> failures".
  */
 
 #include <linux/atomic.h>
@@ -63,17 +69,11 @@
 #include <linux/string.h>
 #include <dmaeng/client.h>
 #include <dmaeng/map.h>
-
-#define DT_FILL		0x3c	/* destination fill: top bit clear */
-#define DT_MAX_CHANS	64
-#define DT_MAX_SIZE	(4U << 20)
-#define DT_LINE		320	/* one result line */
-#define DT_GUARD	4096	/* bytes checked on each side of a copy */
-#define DT_SCAN_EVERY	64	/* copies between two full buffer scans */
+#include "dmaeng_test.h"
 
 static char caps[32] = "memcpy";
 module_param_string(caps, caps, sizeof(caps), 0444);
-MODULE_PARM_DESC(caps, "Capabilities the public client needs, comma-separated: memcpy, interrupt (default: memcpy)");
+MODULE_PARM_DESC(caps, "Capabilities the public client needs, comma-separated: memcpy, interrupt, memset, sg, slave, cyclic (default: memcpy)");
 
 static bool private;
 module_param(private, bool, 0444);
@@ -126,6 +126,19 @@ MODULE_PARM_DESC(cpu, "Baseline: copy with the CPU's memcpy, no engine, no mappi
 static unsigned int seed;
 module_param(seed, uint, 0644);
 MODULE_PARM_DESC(seed, "Seed for lengths and offsets, 0 = random (default: 0)");
+
+static char test[16] = "memcpy";
+module_param_string(test, test, sizeof(test), 0644);
+MODULE_PARM_DESC(test, "What a run does: memcpy, memset, sg, slave, cyclic or pause (default: memcpy)");
+
+const char * const dt_test_names[DT_TEST_COUNT] = {
+	[DT_TEST_MEMCPY] = "memcpy",
+	[DT_TEST_MEMSET] = "memset",
+	[DT_TEST_SG] = "sg",
+	[DT_TEST_SLAVE] = "slave",
+	[DT_TEST_CYCLIC] = "cyclic",
+	[DT_TEST_PAUSE] = "pause",
+};
 
 struct dt_result {
 	struct dmaeng_chan *chan;
@@ -186,14 +199,11 @@ struct dt_run {
 static struct dmaeng_client dt_client = { .name = "dmaeng_test" };
 static struct dmaeng_chan *dt_private;
 static struct dentry *dt_debugfs;
-static DEFINE_MUTEX(dt_lock);		/* one run at a time; dt_last */
-static struct dt_run *dt_last;		/* the last finished run's results */
+static DEFINE_MUTEX(dt_lock);		/* dt_last, dt_last_report */
+/* The last finished run's results: a memcpy run's, or another test's. */
+static struct dt_run *dt_last;
+static struct dt_report *dt_last_report;
 static atomic_t dt_running = ATOMIC_INIT(0);
-
-static u8 dt_pattern(size_t i)
-{
-	return 0x80 | ((u32)(i * 2654435761U) >> 25);
-}
 
 static void dt_callback(void *param, enum dmaeng_result result)
 {
@@ -559,10 +569,11 @@ static bool dt_wanted(struct dmaeng_chan *chan)
 	       sysfs_streq(channel, dmaeng_chan_name(chan));
 }
 
-static int dt_pick_channels(struct dt_run *run)
+/* The channels to test into @sel[DT_MAX_CHANS]; return: how many, or errno. */
+static int dt_select_channels(struct dmaeng_chan **sel)
 {
 	struct dmaeng_chan *chans[DT_MAX_CHANS];
-	int i, n;
+	int i, n, nsel = 0;
 
 	if (dt_private) {
 		chans[0] = dt_private;
@@ -575,12 +586,25 @@ static int dt_pick_channels(struct dt_run *run)
 	}
 	for (i = 0; i < n; i++)
 		if (dt_wanted(chans[i]))
-			run->res[run->nres++].chan = chans[i];
-	if (!run->nres) {
+			sel[nsel++] = chans[i];
+	if (!nsel) {
 		pr_err("dmaeng_test: no channel to test%s%s\n",
 		       channel[0] ? " named " : "", channel);
 		return -ENODEV;
 	}
+	return nsel;
+}
+
+static int dt_pick_channels(struct dt_run *run)
+{
+	struct dmaeng_chan *chans[DT_MAX_CHANS];
+	int i, n;
+
+	n = dt_select_channels(chans);
+	if (n < 0)
+		return n;
+	for (i = 0; i < n; i++)
+		run->res[run->nres++].chan = chans[i];
 	return 0;
 }
 
@@ -674,6 +698,8 @@ static int dt_run_once(void)
 	mutex_lock(&dt_lock);
 	kfree(dt_last);
 	dt_last = run;
+	kfree(dt_last_report);
+	dt_last_report = NULL;
 	mutex_unlock(&dt_lock);
 	return err;
 
@@ -682,9 +708,74 @@ free_run:
 	return err;
 }
 
+/* test=: what a run does; empty means the default, memcpy. */
+static int dt_parse_test(enum dt_test *type)
+{
+	char buf[sizeof(test)];
+	int i;
+
+	strscpy(buf, test, sizeof(buf));
+	if (!buf[0] || !strcmp(buf, "\n")) {
+		*type = DT_TEST_MEMCPY;
+		return 0;
+	}
+	for (i = 0; i < DT_TEST_COUNT; i++) {
+		if (sysfs_streq(buf, dt_test_names[i])) {
+			*type = i;
+			return 0;
+		}
+	}
+	pr_err("dmaeng_test: test=%s: unknown test (known: memcpy, memset, sg, slave, cyclic, pause)\n",
+	       strim(buf));
+	return -EINVAL;
+}
+
+/* A run of any test but memcpy (dmaeng_test_xfer.c); keeps its report. */
+static int dt_run_xfer(enum dt_test type)
+{
+	struct dmaeng_chan *chans[DT_MAX_CHANS];
+	struct dt_xfer_params p = {
+		.test = type,
+		.iterations = iterations,
+		.max_size = max_size,
+		.timeout_ms = timeout_ms,
+		.seed = seed ?: get_random_u32(),
+		.owner = dt_private ? NULL : &dt_client,
+		.chans = chans,
+	};
+	struct dt_report *rep;
+	int err, i;
+
+	err = dt_check_params();
+	if (err)
+		return err;
+	rep = kzalloc(sizeof(*rep), GFP_KERNEL);
+	if (!rep)
+		return -ENOMEM;
+	rep->test = type;
+	if (type == DT_TEST_MEMSET || type == DT_TEST_SG) {
+		p.nchans = dt_select_channels(chans);
+		err = min(p.nchans, 0);
+	}
+	if (!err)
+		err = dt_xfer_run(&p, rep);
+	rep->err = err;
+	for (i = 0; i < rep->nlines; i++)
+		pr_info("dmaeng_test: %s", rep->line[i]);
+
+	mutex_lock(&dt_lock);
+	kfree(dt_last);
+	dt_last = NULL;
+	kfree(dt_last_report);
+	dt_last_report = rep;
+	mutex_unlock(&dt_lock);
+	return err;
+}
+
 static ssize_t dt_run_write(struct file *file, const char __user *ubuf,
 			    size_t count, loff_t *ppos)
 {
+	enum dt_test type;
 	bool start;
 	int err;
 
@@ -693,9 +784,12 @@ static ssize_t dt_run_write(struct file *file, const char __user *ubuf,
 		return err;
 	if (!start)
 		return count;
+	err = dt_parse_test(&type);
+	if (err)
+		return err;
 	if (atomic_cmpxchg(&dt_running, 0, 1))
 		return -EBUSY;
-	err = dt_run_once();
+	err = type == DT_TEST_MEMCPY ? dt_run_once() : dt_run_xfer(type);
 	atomic_set(&dt_running, 0);
 	return err ?: count;
 }
@@ -724,6 +818,17 @@ static int dt_results_show(struct seq_file *s, void *unused)
 	int i;
 
 	mutex_lock(&dt_lock);
+	if (dt_last_report) {
+		struct dt_report *rep = dt_last_report;
+
+		for (i = 0; i < rep->nlines; i++)
+			seq_puts(s, rep->line[i]);
+		if (rep->err)
+			seq_printf(s, "%s: run failed: %d\n",
+				   dt_test_names[rep->test], rep->err);
+		seq_printf(s, "total: %llu transfers, %llu failures\n",
+			   rep->transfers, rep->failures);
+	}
 	for (i = 0; dt_last && i < dt_last->nres; i++) {
 		dt_format(line, sizeof(line), &dt_last->res[i]);
 		seq_puts(s, line);
@@ -803,7 +908,7 @@ static int dt_parse_caps(struct dmaeng_cap_mask *mask)
 
 	strscpy(buf, caps, sizeof(buf));
 	if (dmaeng_caps_parse(buf, mask, &bad)) {
-		pr_err("dmaeng_test: caps=%s: unknown capability '%s' (known: memcpy, interrupt)\n",
+		pr_err("dmaeng_test: caps=%s: unknown capability '%s' (known: memcpy, interrupt, memset, sg, slave, cyclic)\n",
 		       caps, bad);
 		return -EINVAL;
 	}
@@ -838,6 +943,15 @@ static int __init dt_init(void)
 		if (err)
 			return err;
 	}
+	/* The client device whose named channels slave, cyclic, pause use. */
+	err = dt_xfer_init();
+	if (err) {
+		if (dt_private)
+			dmaeng_release_channel(dt_private);
+		else
+			dmaeng_client_unregister(&dt_client);
+		return err;
+	}
 	dt_debugfs = debugfs_create_dir("dmaeng_test", NULL);
 	debugfs_create_file("run", 0600, dt_debugfs, NULL, &dt_run_fops);
 	debugfs_create_file("results", 0444, dt_debugfs, NULL,
@@ -850,16 +964,18 @@ static int __init dt_init(void)
 static void __exit dt_exit(void)
 {
 	debugfs_remove_recursive(dt_debugfs);
+	dt_xfer_exit();
 	if (dt_private)
 		dmaeng_release_channel(dt_private);
 	else
 		dmaeng_client_unregister(&dt_client);
 	kfree(dt_last);
+	kfree(dt_last_report);
 }
 
 module_init(dt_init);
 module_exit(dt_exit);
 
-MODULE_DESCRIPTION("dmaeng test client: verified copies on dmaeng channels");
+MODULE_DESCRIPTION("dmaeng test client: verified transfers on dmaeng channels");
 MODULE_AUTHOR("The dmaeng developers");
 MODULE_LICENSE("GPL");
