@@ -21,9 +21,11 @@
  * the head of desc_completed while it is done: a started descriptor moved
  * there by terminate waits, holding back the aborted ones after it, until
  * the provider completes it, so cookies complete in order and no buffer is
- * released while the hardware may still use it.  Cyclic periods are
- * reported before the completions taken in the same run; the descriptor
- * they belong to is only freed by the same tasklet, after them.
+ * released while the hardware may still use it.  Periods are cyclic
+ * descriptors' callbacks in cookie order with the rest: a completed
+ * descriptor's periods just before its own completion, those of the cyclic
+ * descriptor still running after every completion taken in the same run;
+ * a descriptor is only freed by the tasklet, after its periods.
  *
  * dmaeng_vchan_synchronize() kills the tasklet (waiting for a run in
  * progress, and for one scheduled): after the provider's hardware is quiet
@@ -74,13 +76,6 @@ static void dmaeng_vchan_deliver(struct tasklet_struct *t)
 	LIST_HEAD(done);
 
 	spin_lock_irqsave(&vc->lock, flags);
-	cyclic = vc->cyclic;
-	if (cyclic) {
-		periods = cyclic->periods;
-		cyclic->periods = 0;
-		period_cb = cyclic->tx.callback;
-		period_param = cyclic->tx.callback_param;
-	}
 	list_for_each_entry_safe(vd, next, &vc->desc_completed, node) {
 		if (!vd->done)
 			break;
@@ -88,15 +83,27 @@ static void dmaeng_vchan_deliver(struct tasklet_struct *t)
 		if (vd == vc->cyclic)
 			vc->cyclic = NULL;
 	}
+	/* A cyclic one still running comes after all of those. */
+	cyclic = vc->cyclic;
+	if (cyclic) {
+		periods = cyclic->periods;
+		cyclic->periods = 0;
+		period_cb = cyclic->tx.callback;
+		period_param = cyclic->tx.callback_param;
+	}
 	spin_unlock_irqrestore(&vc->lock, flags);
 
-	while (period_cb && periods--)
-		period_cb(period_param, DMAENG_RESULT_OK);
 	list_for_each_entry_safe(vd, next, &done, node) {
 		list_del(&vd->node);
+		/* Done: no period is added any more; its own go first. */
+		for (; vd->periods && vd->tx.callback; vd->periods--)
+			vd->tx.callback(vd->tx.callback_param,
+					DMAENG_RESULT_OK);
 		dmaeng_tx_complete(&vd->tx, vd->result);
 		vc->desc_free(vd);
 	}
+	while (period_cb && periods--)
+		period_cb(period_param, DMAENG_RESULT_OK);
 }
 
 /**
