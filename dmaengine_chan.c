@@ -629,10 +629,10 @@ static bool dmaeng_width_ok(u32 width)
  * Applies to the transfers prepared after it.  Does not sleep.
  *
  * Return: 0; -EINVAL for a NULL argument, an unknown direction, a width
- * other than 1, 2, 4 or 8 on @cfg->direction's side, or an address the
- * provider refuses; -EOPNOTSUPP for a device without DMAENG_SLAVE and
- * DMAENG_CYCLIC; -EPERM for a public channel; -ENODEV if the device was
- * unregistered.
+ * other than 1, 2, 4 or 8 or a burst over DMAENG_MAX_BURST on
+ * @cfg->direction's side, or what the provider refuses; -EOPNOTSUPP
+ * for a device without DMAENG_SLAVE and DMAENG_CYCLIC; -EPERM for a
+ * public channel; -ENODEV if the device was unregistered.
  */
 int dmaeng_slave_config(struct dmaeng_chan *chan,
 			const struct dmaeng_slave_config *cfg)
@@ -655,11 +655,13 @@ int dmaeng_slave_config(struct dmaeng_chan *chan,
 		return -EPERM;
 	c = *cfg;
 	if (c.direction == DMAENG_MEM_TO_DEV) {
-		if (!dmaeng_width_ok(c.dst_addr_width))
+		if (!dmaeng_width_ok(c.dst_addr_width) ||
+		    c.dst_maxburst > DMAENG_MAX_BURST)
 			return -EINVAL;
 		c.dst_maxburst = c.dst_maxburst ?: 1;
 	} else if (c.direction == DMAENG_DEV_TO_MEM) {
-		if (!dmaeng_width_ok(c.src_addr_width))
+		if (!dmaeng_width_ok(c.src_addr_width) ||
+		    c.src_maxburst > DMAENG_MAX_BURST)
 			return -EINVAL;
 		c.src_maxburst = c.src_maxburst ?: 1;
 	} else {

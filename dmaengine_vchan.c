@@ -28,8 +28,10 @@
  * a descriptor is only freed by the tasklet, after its periods.
  *
  * dmaeng_vchan_synchronize() kills the tasklet (waiting for a run in
- * progress, and for one scheduled): after the provider's hardware is quiet
- * and terminate ran, nothing schedules it again.
+ * progress, and for one scheduled), and runs it again while something
+ * deliverable is left (tasklet_kill() swallows a schedule made while it
+ * waits): after the provider's hardware is quiet and terminate ran, only a
+ * callback submitting on its own channel schedules it again.
  */
 
 #include <linux/device.h>
@@ -326,8 +328,26 @@ EXPORT_SYMBOL_GPL(dmaeng_vchan_terminate_all);
  */
 void dmaeng_vchan_synchronize(struct dmaeng_vchan *vc)
 {
+	struct dmaeng_vdesc *vd;
+	unsigned long flags;
+	bool again;
+
 	might_sleep();
-	tasklet_kill(&vc->task);
+	do {
+		tasklet_kill(&vc->task);
+		/*
+		 * tasklet_kill() swallows a tasklet_schedule() made while it
+		 * waited (a callback that submitted on its own channel, the
+		 * provider completing that): deliver that too.
+		 */
+		spin_lock_irqsave(&vc->lock, flags);
+		vd = list_first_entry_or_null(&vc->desc_completed,
+					      struct dmaeng_vdesc, node);
+		again = (vd && vd->done) || (vc->cyclic && vc->cyclic->periods);
+		if (again)
+			tasklet_schedule(&vc->task);
+		spin_unlock_irqrestore(&vc->lock, flags);
+	} while (again);
 }
 EXPORT_SYMBOL_GPL(dmaeng_vchan_synchronize);
 

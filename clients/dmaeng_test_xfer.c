@@ -30,8 +30,9 @@
  * slave, cyclic, pause: on the named channels "tx" and "rx" of the platform
  * device "dmaeng_test" (registered at load), from dmaeng_request_chan() at
  * the start of the run and released at its end; a failed request fails the
- * write of run with its errno (-EPROBE_DEFER while no provider maps them,
- * -EBUSY while they are held).  Both must be on one dmaeng device, whose
+ * write of run with its errno (-ENODEV while no provider maps them, the
+ * results file saying "run failed: -517", -EPROBE_DEFER; -EBUSY while
+ * they are held).  Both must be on one dmaeng device, whose
  * loopback FIFO (dmaeng_memcpy.h) connects them.  Each round picks a bus
  * width (1, 2, 4 or 8) and a burst (1 .. 16) per channel (one for both in
  * pause), and every list has 1 .. 16 segments:

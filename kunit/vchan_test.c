@@ -1220,6 +1220,14 @@ static void vchan_cyclic_behind(struct kunit *test)
 	};
 	unsigned long flags;
 
+	/* width x burst must fit: 4 x 0x40000000 would wrap to 0. */
+	cfg.src_maxburst = 0x40000000;
+	KUNIT_EXPECT_EQ(test, dmaeng_slave_config(chan, &cfg), -EINVAL);
+	cfg.src_maxburst = DMAENG_MAX_BURST + 1;
+	KUNIT_EXPECT_EQ(test, dmaeng_slave_config(chan, &cfg), -EINVAL);
+	cfg.src_maxburst = DMAENG_MAX_BURST;
+	KUNIT_EXPECT_EQ(test, dmaeng_slave_config(chan, &cfg), 0);
+	cfg.src_maxburst = 0;
 	KUNIT_ASSERT_EQ(test, dmaeng_slave_config(chan, &cfg), 0);
 	/* A */
 	KUNIT_EXPECT_EQ(test, vt_copy(test, chan), 1);

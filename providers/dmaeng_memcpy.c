@@ -32,11 +32,13 @@
  * Locking: the library's vc.lock protects mc_chan's active, abort, paused,
  * cfg and configured fields besides the lists; mc_fifo.lock protects the
  * FIFO and every channel's stalled flag (so a stall and the wake that ends
- * it cannot miss each other).  Neither is taken inside the other.  A step
- * runs with vc.lock dropped; terminate_all marks the active descriptor for abort
- * and the work item completes it after its step, so nothing completes
- * while the engine still touches its buffers.  synchronize flushes the
- * work item, then the library's tasklet.
+ * it cannot miss each other), and a step's data and progress, so that a
+ * pause waits for the step moving data.  Order: vc.lock -> fifo.lock.  A
+ * step runs with vc.lock dropped; terminate_all marks the active
+ * descriptor for abort and the work item completes it after its step, so
+ * nothing completes while the engine still touches its buffers.  synchronize flushes the
+ * work item, then the library's tasklet.  The workqueue lives until
+ * ->release.
  */
 
 #include <linux/delay.h>
@@ -206,7 +208,7 @@ static struct device *mc_dev_of(struct mc_chan *mc)
 	return mc->mdev->ddev.dev;
 }
 
-enum mc_step { MC_MORE, MC_STALL, MC_DONE_OK, MC_DONE_ERROR };
+enum mc_step { MC_MORE, MC_STALL, MC_PAUSED, MC_DONE_OK, MC_DONE_ERROR };
 
 /*
  * Run @fn over the bytes at bus address @addr of @dev, page by page, as a
@@ -306,32 +308,33 @@ static void mc_fifo_io(void *p, size_t n, void *arg)
 	}
 }
 
-/* Wake the device's channels stalled on the FIFO; under fifo.lock. */
-static unsigned long mc_fifo_stalled(struct mc_dev *mdev)
+/* Take the device's channels stalled on the FIFO into @woken; fifo.lock. */
+static void mc_fifo_stalled(struct mc_dev *mdev, unsigned long *woken)
 {
-	unsigned long woken = 0;
 	unsigned int i;
 
-	for (i = 0; i < mdev->nchans && i < BITS_PER_LONG; i++) {
+	for (i = 0; i < mdev->nchans; i++) {
 		if (mdev->chans[i].stalled) {
 			mdev->chans[i].stalled = false;
-			woken |= BIT(i);
+			__set_bit(i, woken);
 		}
 	}
-	return woken;
 }
 
-static void mc_wake(struct mc_dev *mdev, unsigned long woken)
+static void mc_wake(struct mc_dev *mdev, const unsigned long *woken)
 {
 	unsigned int i;
 
-	for_each_set_bit(i, &woken, BITS_PER_LONG)
+	for_each_set_bit(i, woken, MC_MAX_CHANNELS)
 		queue_work(mdev->wq, &mdev->chans[i].work);
 }
 
 /*
  * One step of a slave or cyclic transfer: whole bursts (the last one may
  * be short), at most MC_STEP bytes, as many as the FIFO takes or gives.
+ * The data and the progress move under fifo.lock, where the step also
+ * sees a pause: mc_pause() takes the lock once after setting paused, so
+ * when it returns no step is moving data and the residue is final.
  */
 static enum mc_step mc_step_fifo(struct mc_chan *mc, struct mc_desc *d)
 {
@@ -344,8 +347,9 @@ static enum mc_step mc_step_fifo(struct mc_chan *mc, struct mc_desc *d)
 	dma_addr_t fifo_addr = push ? d->cfg.dst_addr : d->cfg.src_addr;
 	struct mc_seg *seg = &d->segs[d->seg];
 	size_t left = seg->len - d->off, avail, n;
-	unsigned long woken;
-	bool ok;
+	DECLARE_BITMAP(woken, MC_MAX_CHANNELS) = {};
+	enum mc_step step = MC_MORE;
+	unsigned long flags;
 
 	if (fifo_addr != DMAENG_MEMCPY_FIFO_ADDR) {
 		dev_err_ratelimited(mc_dev_of(mc), "%s: no peripheral at device address %p\n",
@@ -355,24 +359,27 @@ static enum mc_step mc_step_fifo(struct mc_chan *mc, struct mc_desc *d)
 	}
 	if (d->kind == MC_CYCLIC)	/* periods end steps */
 		left = min(left, d->period_len - d->off % d->period_len);
-	spin_lock(&f->lock);
+	spin_lock_irqsave(&f->lock, flags);
+	if (READ_ONCE(mc->paused)) {
+		spin_unlock_irqrestore(&f->lock, flags);
+		return MC_PAUSED;
+	}
 	avail = push ? DMAENG_MEMCPY_FIFO_DEPTH - f->count : f->count;
 	n = min3(left, (size_t)MC_STEP, avail);
 	if (n < left)
 		n = rounddown(n, burst);
 	if (!n) {
 		mc->stalled = true;
-		spin_unlock(&f->lock);
+		spin_unlock_irqrestore(&f->lock, flags);
 		return MC_STALL;
 	}
-	ok = mc_mem_walk(mc_dev_of(mc), seg->addr + d->off, n, mc_fifo_io, &io);
-	woken = ok ? mc_fifo_stalled(mdev) : 0;
-	spin_unlock(&f->lock);
-	if (!ok) {
+	if (!mc_mem_walk(mc_dev_of(mc), seg->addr + d->off, n, mc_fifo_io,
+			 &io)) {
+		spin_unlock_irqrestore(&f->lock, flags);
 		mc_bad_addr(mc, seg->addr + d->off, fifo_addr);
 		return MC_DONE_ERROR;
 	}
-	mc_wake(mdev, woken);
+	mc_fifo_stalled(mdev, woken);
 
 	d->off += n;
 	d->done += n;
@@ -380,14 +387,20 @@ static enum mc_step mc_step_fifo(struct mc_chan *mc, struct mc_desc *d)
 		if (d->off == seg->len)
 			d->off = 0;
 		dmaeng_vchan_set_residue(&d->vd, seg->len - d->off);
-		return MC_MORE;
+	} else {
+		if (d->off == seg->len) {
+			d->seg++;
+			d->off = 0;
+		}
+		dmaeng_vchan_set_residue(&d->vd,
+					 min_t(size_t, d->vd.tx.len - d->done,
+					       U32_MAX));
+		if (d->seg == d->nsegs)
+			step = MC_DONE_OK;
 	}
-	if (d->off == seg->len) {
-		d->seg++;
-		d->off = 0;
-	}
-	dmaeng_vchan_set_residue(&d->vd, d->vd.tx.len - d->done);
-	return d->seg == d->nsegs ? MC_DONE_OK : MC_MORE;
+	spin_unlock_irqrestore(&f->lock, flags);
+	mc_wake(mdev, woken);
+	return step;
 }
 
 /* Run one step of @d the way the device would. */
@@ -425,6 +438,17 @@ static enum mc_step mc_step(struct mc_chan *mc, struct mc_desc *d)
 	return MC_DONE_ERROR;
 }
 
+/* The active descriptor is gone: it waits for the FIFO no more. */
+static void mc_unstall(struct mc_chan *mc)
+{
+	struct mc_fifo *f = &mc->mdev->fifo;
+	unsigned long flags;
+
+	spin_lock_irqsave(&f->lock, flags);
+	mc->stalled = false;
+	spin_unlock_irqrestore(&f->lock, flags);
+}
+
 static void mc_work(struct work_struct *work)
 {
 	struct mc_chan *mc = container_of(work, struct mc_chan, work);
@@ -438,6 +462,7 @@ static void mc_work(struct work_struct *work)
 			dmaeng_vchan_complete(&mc->active->vd,
 					      DMAENG_RESULT_ABORTED);
 			mc->active = NULL;
+			mc_unstall(mc);
 		}
 		mc->abort = false;
 		if (!mc->active && !mc->paused) {
@@ -465,9 +490,9 @@ static void mc_work(struct work_struct *work)
 		spin_unlock_irq(&vc->lock);
 		/*
 		 * Stalled: the channel that changes the FIFO queues us again,
-		 * as do terminate_all and resume.
+		 * as do terminate_all and resume; paused: resume does.
 		 */
-		if (step == MC_STALL)
+		if (step == MC_STALL || step == MC_PAUSED)
 			return;
 		cond_resched();
 	}
@@ -661,9 +686,9 @@ static int mc_config(struct dmaeng_chan *chan,
 {
 	struct mc_chan *mc = to_mc(chan);
 	unsigned long flags;
-	u32 burst = cfg->direction == DMAENG_MEM_TO_DEV ?
-		    cfg->dst_addr_width * cfg->dst_maxburst :
-		    cfg->src_addr_width * cfg->src_maxburst;
+	u64 burst = cfg->direction == DMAENG_MEM_TO_DEV ?
+		    (u64)cfg->dst_addr_width * cfg->dst_maxburst :
+		    (u64)cfg->src_addr_width * cfg->src_maxburst;
 
 	/* A burst must fit in the FIFO, or it would never move. */
 	if (burst > DMAENG_MEMCPY_FIFO_DEPTH)
@@ -675,14 +700,22 @@ static int mc_config(struct dmaeng_chan *chan,
 	return 0;
 }
 
+/*
+ * A slave or cyclic transfer stops at once: the step moving data (under
+ * fifo.lock) is waited for.  A memcpy, memset or sg descriptor is one step:
+ * it pauses only before it starts.
+ */
 static int mc_pause(struct dmaeng_chan *chan)
 {
 	struct mc_chan *mc = to_mc(chan);
+	struct mc_fifo *f = &mc->mdev->fifo;
 	unsigned long flags;
 
 	spin_lock_irqsave(&mc->vc.lock, flags);
-	mc->paused = true;
+	WRITE_ONCE(mc->paused, true);
 	spin_unlock_irqrestore(&mc->vc.lock, flags);
+	spin_lock_irqsave(&f->lock, flags);
+	spin_unlock_irqrestore(&f->lock, flags);
 	return 0;
 }
 
@@ -692,7 +725,7 @@ static int mc_resume(struct dmaeng_chan *chan)
 	unsigned long flags;
 
 	spin_lock_irqsave(&mc->vc.lock, flags);
-	mc->paused = false;
+	WRITE_ONCE(mc->paused, false);
 	spin_unlock_irqrestore(&mc->vc.lock, flags);
 	queue_work(mc->mdev->wq, &mc->work);
 	return 0;
@@ -715,12 +748,12 @@ static int mc_terminate_all(struct dmaeng_chan *chan)
 {
 	struct mc_chan *mc = to_mc(chan);
 	struct mc_fifo *f = &mc->mdev->fifo;
-	unsigned long woken;
+	DECLARE_BITMAP(woken, MC_MAX_CHANNELS) = {};
 
 	spin_lock_irq(&mc->vc.lock);
 	/* The work item completes the active one after its step. */
 	mc->abort = !!mc->active;
-	mc->paused = false;
+	WRITE_ONCE(mc->paused, false);
 	dmaeng_vchan_terminate_all(&mc->vc);
 	spin_unlock_irq(&mc->vc.lock);
 
@@ -729,7 +762,7 @@ static int mc_terminate_all(struct dmaeng_chan *chan)
 	f->head = 0;
 	f->count = 0;
 	mc->stalled = false;
-	woken = mc_fifo_stalled(mc->mdev);
+	mc_fifo_stalled(mc->mdev, woken);
 	spin_unlock_irq(&f->lock);
 	mc_wake(mc->mdev, woken);
 	queue_work(mc->mdev->wq, &mc->work);
@@ -798,9 +831,17 @@ static const struct dmaeng_device_ops mc_ops = {
 	.refs_changed = mc_refs_changed,
 };
 
+/*
+ * After the last reference: no work item of the device can be queued any
+ * more (a stalled channel may have been woken after it was stopped, so the
+ * workqueue lives until here, not until unregistration).
+ */
 static void mc_release(struct dmaeng_device *ddev)
 {
-	kfree(container_of(ddev, struct mc_dev, ddev));
+	struct mc_dev *mdev = container_of(ddev, struct mc_dev, ddev);
+
+	destroy_workqueue(mdev->wq);
+	kfree(mdev);
 }
 
 /*
@@ -811,10 +852,8 @@ static void mc_release(struct dmaeng_device *ddev)
 static void mc_unregister(void *data)
 {
 	struct mc_dev *mdev = data;
-	struct workqueue_struct *wq = mdev->wq;
 
 	dmaeng_device_unregister(&mdev->ddev);
-	destroy_workqueue(wq);
 }
 
 static int mc_probe(struct platform_device *pdev)

@@ -126,6 +126,9 @@ enum dmaeng_dir {
 	DMAENG_DEV_TO_MEM,
 };
 
+/* The largest burst dmaeng_slave_config() takes: width x burst fits a u32. */
+#define DMAENG_MAX_BURST	65536
+
 /**
  * struct dmaeng_slave_config - how a channel talks to a peripheral
  * @direction: the direction the client will use the channel in, checked
@@ -135,8 +138,9 @@ enum dmaeng_dir {
  * @dst_addr: for DMAENG_MEM_TO_DEV, the device address of the FIFO to write
  * @src_addr_width: bytes per FIFO access when reading: 1, 2, 4 or 8
  * @dst_addr_width: bytes per FIFO access when writing: 1, 2, 4 or 8
- * @src_maxburst: accesses per burst when reading, 1 or more (0 means 1)
- * @dst_maxburst: accesses per burst when writing, 1 or more (0 means 1)
+ * @src_maxburst: accesses per burst when reading, 1 to DMAENG_MAX_BURST
+ *	(0 means 1)
+ * @dst_maxburst: accesses per burst when writing, likewise
  *
  * Like the kernel's struct dma_slave_config, reduced to what a FIFO
  * peripheral needs.  Only the fields of @direction's side are checked;

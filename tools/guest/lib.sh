@@ -82,8 +82,6 @@ errno_text() {
 	ERANGE)	echo "Numerical result out of range" ;;
 	ECANCELED) echo "Operation canceled" ;;
 	EOPNOTSUPP) echo "Operation not supported" ;;
-	# Kernel-internal: what a debugfs write returning it shows.
-	EPROBE_DEFER) echo "Unknown error 517" ;;
 	*)	echo "unknown errno name $1" ;;
 	esac
 }

@@ -76,8 +76,10 @@ t_run "rmmod dmaeng_memcpy" rmmod dmaeng_memcpy
 
 echo "-- named slave channels: slave, cyclic and pause through the FIFO"
 t_run "load dmaeng_test caps=memcpy (no slave provider yet)" modload dmaeng_test caps=memcpy
-t_refused "test=slave with no provider: -EPROBE_DEFER" EPROBE_DEFER \
+t_refused "test=slave with no provider: ENODEV" ENODEV \
 	dt_run test=slave iterations=1
+t_run "... from dmaeng_request_chan()'s -EPROBE_DEFER" \
+	grep -q '^slave: run failed: -517$' $DT/results
 t_run "load dmaeng_memcpy2 channels=2 caps=slave,cyclic" \
 	modload dmaeng_memcpy2 channels=2 caps=slave,cyclic
 t_eq "not held by the public memcpy client: in_use 0 0" "$(in_use_of $Y)" "0 0"
@@ -106,7 +108,7 @@ t_eq "the memcpy client holds only it: in_use 1 / 0 0" \
 	"$(in_use_of $X) / $(in_use_of $Y)" "1 / 0 0"
 t_run "rmmod dmaeng_memcpy2 accepted: named channels are held only during a run" \
 	rmmod dmaeng_memcpy2
-t_refused "test=slave again: -EPROBE_DEFER" EPROBE_DEFER dt_run test=slave iterations=1
+t_refused "test=slave again: ENODEV (-EPROBE_DEFER)" ENODEV dt_run test=slave iterations=1
 t_run "rmmod dmaeng_test" rmmod dmaeng_test
 t_run "rmmod dmaeng_memcpy" rmmod dmaeng_memcpy
 t_eq "mapping debug: no map error, unchecked mapping, unmap error or leak" \
