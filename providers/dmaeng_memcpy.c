@@ -36,9 +36,9 @@
  * pause waits for the step moving data.  Order: vc.lock -> fifo.lock.  A
  * step runs with vc.lock dropped; terminate_all marks the active
  * descriptor for abort and the work item completes it after its step, so
- * nothing completes while the engine still touches its buffers.  synchronize flushes the
- * work item, then the library's tasklet.  The workqueue lives until
- * ->release.
+ * nothing completes while the engine still touches its buffers.
+ * synchronize flushes the work item, then the library's tasklet.  The
+ * workqueue lives until ->release.
  */
 
 #include <linux/delay.h>
