@@ -555,7 +555,7 @@ EXPORT_SYMBOL_GPL(dmaeng_prep_memset);
 
 /* Total DMA length of a mapped list, 0 if any entry is empty or it wraps. */
 static size_t dmaeng_sg_total(struct dmaeng_chan *chan, struct scatterlist *sgl,
-			      unsigned int nents, unsigned int width)
+			      unsigned int nents)
 {
 	struct scatterlist *sg;
 	size_t total = 0;
@@ -566,7 +566,7 @@ static size_t dmaeng_sg_total(struct dmaeng_chan *chan, struct scatterlist *sgl,
 	for_each_sg(sgl, sg, nents, i) {
 		size_t n = sg_dma_len(sg);
 
-		if (!n || n % width || total + n < total)
+		if (!n || total + n < total)
 			return 0;
 		dmaeng_map_note_use(chan, sg_dma_address(sg));
 		total += n;
@@ -604,8 +604,8 @@ struct dmaeng_tx *dmaeng_prep_memcpy_sg(struct dmaeng_chan *chan,
 
 	if (!dmaeng_prep_ok(chan, DMAENG_MEMCPY_SG, flags))
 		return NULL;
-	len = dmaeng_sg_total(chan, dst_sg, dst_nents, 1);
-	if (!len || len != dmaeng_sg_total(chan, src_sg, src_nents, 1))
+	len = dmaeng_sg_total(chan, dst_sg, dst_nents);
+	if (!len || len != dmaeng_sg_total(chan, src_sg, src_nents))
 		return NULL;
 	if (dmaeng_gate_enter(chan))
 		tx = chan->device->ops->prep_memcpy_sg(chan, dst_sg, dst_nents,
@@ -703,7 +703,7 @@ struct dmaeng_tx *dmaeng_prep_slave_sg(struct dmaeng_chan *chan,
 	    (dir != DMAENG_MEM_TO_DEV && dir != DMAENG_DEV_TO_MEM))
 		return NULL;
 	/* Widths are checked by the provider, which knows the config. */
-	len = dmaeng_sg_total(chan, sgl, sg_len, 1);
+	len = dmaeng_sg_total(chan, sgl, sg_len);
 	if (!len)
 		return NULL;
 	if (dmaeng_gate_enter(chan))
