@@ -19,7 +19,7 @@ PWD := $(shell pwd)
 # The release of the kernel in KDIR (its /lib/modules directory), which is
 # where install puts modules.
 KVER = $(shell sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/generated/utsrelease.h 2>/dev/null || uname -r)
-MODS := dmaeng_core dmaeng_memcpy dmaeng_memcpy2 dmaeng_test dmaeng_netcopy
+MODS := dmaeng_core dmaeng_memcpy dmaeng_memcpy2 dmaeng_edu dmaeng_test dmaeng_netcopy
 
 all: modules
 
