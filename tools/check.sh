@@ -176,7 +176,11 @@ case $mode in
 shell)
 	exec tools/run-guest.sh -i -p shell -o "$out" "$out/initramfs.cpio.gz" ;;
 demo)
-	tools/run-guest.sh -v -t 600 -a quiet -p demo -o "$out" "$out/initramfs.cpio.gz"
+	# Two edu devices for dmaeng_edu's part, on the machine of
+	# tools/guest/scenarios/70-edu.sh (swiotlb below the 28-bit mask).
+	tools/run-guest.sh -v -t 600 -a quiet -p demo \
+		-q "$(sed -n 's/^# qemu: //p' tools/guest/scenarios/70-edu.sh)" \
+		-o "$out" "$out/initramfs.cpio.gz"
 	exit 0 ;;
 bench)
 	# The same benchmarks twice: in real time, then with -icount, where
@@ -195,18 +199,19 @@ bench)
 		realtime="$out/realtime/results.ktap" icount="$out/icount/results.ktap" ;;
 esac
 
-# One boot per distinct "# boot: ARGS" line among the scenarios; the first,
-# "default" (no extra arguments), also runs the KUnit modules.
+# One boot per distinct pair of "# boot: ARGS" (kernel arguments) and
+# "# qemu: ARGS" (QEMU options: machine, devices) lines among the
+# scenarios; the first, "default" (neither), also runs the KUnit modules.
+# A group's key is "KERNEL-ARGS|QEMU-ARGS".
 declare -A group=([default]=)
 for f in tools/guest/scenarios/*.sh; do
 	[ "$mode" = check ] || break
 	args=$(sed -n 's/^# boot: //p' "$f" | head -n 1)
+	q=$(sed -n 's/^# qemu: //p' "$f" | head -n 1)
 	args=${args:-default}
+	[ -n "$q" ] && args="$args|$q"
 	group[$args]=${group[$args]:+${group[$args]},}$(basename "$f" .sh)
 done
-: > "$out/console.log"
-: > "$out/results.ktap"
-echo 0 > "$out/qemu.rc"
 mapfile -t boot_args < <(echo default; printf '%s\n' "${!group[@]}" | grep -vx default | sort)
 # make soak: one boot, the soak alone, SOAK_ROUNDS rounds (default 1000).
 kunit=1
@@ -221,11 +226,12 @@ fi
 # it must report; $out/boots.list maps labels to boot directories.
 : > "$out/boots.list"
 n=0
-boot() {	# boot LABEL KERNEL-OBJDIR INITRAMFS KUNIT SCENARIOS EXTRA-ARGS
+boot() {	# boot LABEL KERNEL-OBJDIR INITRAMFS KUNIT SCENARIOS EXTRA-ARGS [QEMU-ARGS]
 	n=$((n + 1))
-	step "guest boot $n ($1): plan $mode, scenarios ${5:-none}${6:+ ($6)}"
+	step "guest boot $n ($1): plan $mode, scenarios ${5:-none}${6:+ ($6)}${7:+ [qemu$7]}"
 	tools/run-guest.sh -t "$limit" -k "$2" -p "$mode" -o "$out/boot$n" \
-		-a "dmaeng.boot=$n dmaeng.kunit=$4 dmaeng.scenarios=$5 $6" "$3"
+		-a "dmaeng.boot=$n dmaeng.kunit=$4 dmaeng.scenarios=$5 $6" \
+		-q "${7:-}" "$3"
 	cat "$out/boot$n/console.log" >> "$out/console.log"
 	cat "$out/boot$n/results.ktap" >> "$out/results.ktap"
 	rc=$(cat "$out/boot$n/qemu.rc")
@@ -238,7 +244,8 @@ for args in "${boot_args[@]}"; do
 	i=$((i + 1))
 	boot "test:$i" build/kernel/obj "$out/initramfs.cpio.gz" \
 		"$([ $i = 1 ] && echo $kunit || echo 0)" "${group[$args]}" \
-		"${args#default}"
+		"$(a=${args%%|*}; echo "${a#default}")" \
+		"$(case $args in *"|"*) echo "${args#*|}" ;; esac)"
 done
 # make check-selftest: the planted failures, each kernel its own.
 if [ "$mode" = selftest ]; then

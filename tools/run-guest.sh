@@ -9,7 +9,10 @@
 # (never KVM here) with two vCPUs and the given initramfs.  The guest's
 # /init runs PLAN.  OUTDIR gets console.log (ttyS0, the whole console),
 # results.raw (ttyS1, what the guest streamed) and results.ktap (its suites,
-# tools/ktap.py assemble).  -v also shows the console live; -i gives an
+# tools/ktap.py assemble).  The guest's ttyS2 reaches tools/guest/hostctl.py,
+# which does what the guest asks through QEMU's monitor (QMP): device_del
+# and device_add for hot-unplug tests (its log: hostctl.log).  QEMU's own
+# complaints about the guest (-d guest_errors) go to qemu-guest-errors.log.  -v also shows the console live; -i gives an
 # interactive console instead.  -q adds QEMU options (make bench: -icount).
 set -euo pipefail
 
@@ -60,15 +63,25 @@ if [ $interactive = 1 ]; then
 	exec "${qemu[@]}" -nographic -serial mon:stdio -serial null
 fi
 
-rm -f "$out/console.log" "$out/results.raw"
+rm -f "$out/console.log" "$out/results.raw" "$out/qmp.sock" "$out/ctl.sock" \
+	"$out/qemu-guest-errors.log"
 echo "guest: booting plan '$plan' (timeout ${timeout}s, console: $out/console.log)" >&2
+python3 "$top/tools/guest/hostctl.py" "$out/qmp.sock" "$out/ctl.sock" \
+	> "$out/hostctl.log" 2>&1 &
+hostctl=$!
 set +e
 timeout --foreground -k 10 "$timeout" "${qemu[@]}" -display none -monitor none \
-	-serial stdio -serial "file:$out/results.raw" </dev/null |
+	-serial stdio -serial "file:$out/results.raw" \
+	-chardev "socket,id=hostctl,path=$out/ctl.sock,server=on,wait=off" \
+	-serial chardev:hostctl -qmp "unix:$out/qmp.sock,server=on,wait=off" \
+	-d guest_errors -D "$out/qemu-guest-errors.log" </dev/null |
 	tr -d '\r' | if [ $verbose = 1 ]; then tee "$out/console.log"; else
 	cat > "$out/console.log"; fi
 rc=${PIPESTATUS[0]}
+kill $hostctl 2>/dev/null
+wait $hostctl 2>/dev/null
 set -e
+touch "$out/qemu-guest-errors.log"
 python3 "$top/tools/ktap.py" assemble "$out/results.raw" > "$out/results.ktap"
 case $rc in
 0) ;;

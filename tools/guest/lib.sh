@@ -227,3 +227,33 @@ map_totals() {
 
 # Live mappings dma-debug lists for device $1
 dma_debug_count() { grep -c " $1 " /sys/kernel/debug/dma-api/dump; }
+
+# host REQUEST...: have the host do REQUEST through QEMU's monitor
+# (tools/guest/hostctl.py, over ttyS2) and print its reply: "del ID"
+# returns once QEMU reported the device deleted (the guest ejected it),
+# "add ID DRIVER K=V..." once QEMU added it.  Fails on any reply but
+# "ok ..." or "pong", or after 150 s without one.
+host() {
+	if [ -z "${_host_fd:-}" ]; then
+		exec 7<>/dev/ttyS2 || return 1
+		stty -F /dev/ttyS2 raw -echo || return 1
+		_host_fd=7
+	fi
+	echo "$*" >&7
+	_reply=
+	read -r -t 150 _reply <&7
+	echo "$_reply"
+	case "$_reply" in ok*|pong) return 0 ;; *) return 1 ;; esac
+}
+
+# wait_for SECONDS CMD...: until CMD succeeds (a state the guest reaches
+# asynchronously, such as a hot-added device being bound), polled every
+# 50 ms; fails after SECONDS.
+wait_for() {
+	_end=$(( $(date +%s) + $1 ))
+	shift
+	until "$@"; do
+		[ "$(date +%s)" -ge "$_end" ] && return 1
+		usleep 50000
+	done
+}
