@@ -254,10 +254,13 @@ if [ "$mode" = selftest ]; then
 	boot kcsan:1 build/kernel/obj-kcsan "$out/initramfs-kcsan.cpio.gz" 0 \
 		"" dmaeng.selftest=kcsan
 fi
-# The KCSAN kernel: every KUnit suite and the short soak.
+# The KCSAN kernel: every KUnit suite and the short soak; then the edu PCI
+# provider (interrupt handler, watchdog and hot-unplug) on its machine.
 if [ "$mode" = check ]; then
 	boot kcsan:1 build/kernel/obj-kcsan "$out/initramfs-kcsan.cpio.gz" 1 \
 		60-soak ""
+	boot kcsan:2 build/kernel/obj-kcsan "$out/initramfs-kcsan.cpio.gz" 0 \
+		70-edu "" "$(sed -n 's/^# qemu: //p' tools/guest/scenarios/70-edu.sh)"
 fi
 echo "$n" > "$out/boots"
 step "results (kunit.py parse)"
