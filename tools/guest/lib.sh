@@ -246,10 +246,10 @@ host() {
 	case "$_reply" in ok*|pong) return 0 ;; *) return 1 ;; esac
 }
 
-# wait_for SECONDS CMD...: until CMD succeeds (a state the guest reaches
+# wait_until SECONDS CMD...: until CMD succeeds (a state the guest reaches
 # asynchronously, such as a hot-added device being bound), polled every
 # 50 ms; fails after SECONDS.
-wait_for() {
+wait_until() {
 	_end=$(( $(date +%s) + $1 ))
 	shift
 	until "$@"; do

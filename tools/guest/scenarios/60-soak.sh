@@ -92,11 +92,20 @@ dt_worker() {
 		fi
 		n=$((n + 1))
 		if [ $((n % 3)) = 0 ]; then
-			if ! modload dmaeng_test private=1 2>/dev/null; then
+			# A channel can be taken private only while no public
+			# client holds it (the net-copy client lets its go when
+			# idle): ask again every 50 ms for up to a second.
+			got=0
+			for _try in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+				running || break
+				if modload dmaeng_test private=1 2>/dev/null; then
+					got=1
+					break
+				fi
 				count private_refused
-				usleep 100000
-				continue
-			fi
+				usleep 50000
+			done
+			[ $got = 1 ] || continue
 			count private_granted
 		elif ! modload dmaeng_test; then
 			bad "insmod dmaeng_test failed"
