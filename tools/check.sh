@@ -228,7 +228,7 @@ fi
 n=0
 boot() {	# boot LABEL KERNEL-OBJDIR INITRAMFS KUNIT SCENARIOS EXTRA-ARGS [QEMU-ARGS]
 	n=$((n + 1))
-	step "guest boot $n ($1): plan $mode, scenarios ${5:-none}${6:+ ($6)}${7:+ [qemu$7]}"
+	step "guest boot $n ($1): plan $mode, scenarios ${5:-none}${6:+ ($6)}${7:+ [qemu: $7]}"
 	tools/run-guest.sh -t "$limit" -k "$2" -p "$mode" -o "$out/boot$n" \
 		-a "dmaeng.boot=$n dmaeng.kunit=$4 dmaeng.scenarios=$5 $6" \
 		-q "${7:-}" "$3"
