@@ -400,18 +400,12 @@ static void edu_synchronize(struct dmaeng_chan *chan)
 	dmaeng_vchan_synchronize(&edu->vc);
 }
 
-static int edu_alloc_chan_resources(struct dmaeng_chan *chan)
-{
-	return 0;
-}
-
 static void edu_free_chan_resources(struct dmaeng_chan *chan)
 {
 	dmaeng_vchan_free_chan_resources(&to_edu(chan)->vc);
 }
 
 static const struct dmaeng_device_ops edu_ops = {
-	.alloc_chan_resources = edu_alloc_chan_resources,
 	.free_chan_resources = edu_free_chan_resources,
 	.prep_memcpy = edu_prep_memcpy,
 	.issue_pending = edu_issue_pending,

@@ -67,29 +67,29 @@ t_eq "dmaeng_test holds both: in_use 1 1" "$(in_use $CN) $(in_use $CW)" "1 1"
 t_eq "dmaeng_edu refcnt 2 (one per channel held)" "$(refcnt dmaeng_edu)" 2
 t_refused "rmmod dmaeng_edu refused while held" EAGAIN rmmod dmaeng_edu
 
+# verified_copies KIND CHAN SIZE...: on CHAN, 2 copies of each SIZE, then
+# 40 of random sizes up to 64 KiB on 2 threads; all verified, all by DMA.
+verified_copies() {
+	_kind=$1
+	_ch=$2
+	shift 2
+	for size; do
+		t_run "$_kind $_ch: 2 copies of $size B" \
+			dt_run channel=$_ch fixed_size=1 max_size=$size iterations=2 threads_per_chan=1 batch=1
+		t_eq "$size B on $_ch: 2 copies, 0 failures, 2 by the engine" \
+			"$(dt_sum copies) $(dt_sum failures) $(dt_sum completed)" "2 0 2"
+	done
+	t_run "$_kind $_ch: 40 copies of random sizes up to 64 KiB, 2 threads" \
+		dt_run channel=$_ch fixed_size=0 max_size=65536 iterations=20 threads_per_chan=2 batch=2
+	t_eq "40 copies, 0 failures, all by the engine" \
+		"$(dt_sum copies) $(dt_sum failures) $(dt_sum completed)" "40 0 40"
+}
+
 echo "-- verified copies of 1 B .. 64 KiB, the wide device first"
-for size in 1 4087 4088 4089 8176 65536; do
-	t_run "wide $CW: 2 copies of $size B" \
-		dt_run channel=$CW fixed_size=1 max_size=$size iterations=2 threads_per_chan=1 batch=1
-	t_eq "$size B on $CW: 2 copies, 0 failures, 2 by the engine" \
-		"$(dt_sum copies) $(dt_sum failures) $(dt_sum completed)" "2 0 2"
-done
-t_run "wide $CW: 40 copies of random sizes up to 64 KiB, 2 threads" \
-	dt_run channel=$CW fixed_size=0 max_size=65536 iterations=20 threads_per_chan=2 batch=2
-t_eq "40 copies, 0 failures, all by the engine" \
-	"$(dt_sum copies) $(dt_sum failures) $(dt_sum completed)" "40 0 40"
+verified_copies wide "$CW" 1 4087 4088 4089 8176 65536
 t_eq "the wide device bounced nothing: swiotlb high-water mark unchanged" \
 	"$(hiwater)" "$hw0"
-for size in 1 4088 4089 65536; do
-	t_run "narrow $CN: 2 copies of $size B" \
-		dt_run channel=$CN fixed_size=1 max_size=$size iterations=2 threads_per_chan=1 batch=1
-	t_eq "$size B on $CN: 2 copies, 0 failures, 2 by the engine" \
-		"$(dt_sum copies) $(dt_sum failures) $(dt_sum completed)" "2 0 2"
-done
-t_run "narrow $CN: 40 copies of random sizes up to 64 KiB, 2 threads" \
-	dt_run channel=$CN fixed_size=0 max_size=65536 iterations=20 threads_per_chan=2 batch=2
-t_eq "40 copies, 0 failures, all by the engine" \
-	"$(dt_sum copies) $(dt_sum failures) $(dt_sum completed)" "40 0 40"
+verified_copies narrow "$CN" 1 4088 4089 65536
 echo "swiotlb: used_hiwater $hw0 -> $(hiwater)"
 t_run "the narrow device bounced through swiotlb (high-water mark $(hiwater) > $hw0)" \
 	test "$(hiwater)" -gt "$hw0"
