@@ -63,7 +63,17 @@
  * so the CPU hotplug callbacks, which take only dmaeng_table_lock, read
  * them consistently.
  *
- * Lock order: dmaeng_lock -> cpu_hotplug_lock -> dmaeng_table_lock.  The
+ * dmaeng_watch_lock (a mutex) serialises device registration,
+ * unregistration, a module going live and watcher (un)registration, and
+ * the watchers' callbacks run under it alone (watch.h).  The device list
+ * and each device's registered, live_pending and watched fields are only
+ * written with it held, so it alone is enough to read them.  A callback
+ * may take another framework's lock and then dmaeng_lock (the dmaengine
+ * bridge: dma_list_mutex, then dmaeng_lock in dmaeng_request_channel()),
+ * so dmaeng_lock is never held while a callback runs.
+ *
+ * Lock order: dmaeng_watch_lock -> dmaeng_lock -> cpu_hotplug_lock ->
+ * dmaeng_table_lock.  The
  * hotplug callbacks run under cpu_hotplug_lock and take only the table
  * lock; every other table update takes cpus_read_lock() then the table
  * lock, inside dmaeng_lock.  Provider callbacks never run under
@@ -98,11 +108,15 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <dmaeng/client.h>
+#include <dmaeng/watch.h>
 #include "dmaengine_internal.h"
 
 /* The registry lock and the table lock: see "Locking" above. */
 DEFINE_MUTEX(dmaeng_lock);
 static DEFINE_MUTEX(dmaeng_table_lock);
+/* Registration against the watchers: see "Locking" above. */
+static DEFINE_MUTEX(dmaeng_watch_lock);
+static LIST_HEAD(dmaeng_watchers);
 static LIST_HEAD(dmaeng_devices);
 static LIST_HEAD(dmaeng_clients);
 static DEFINE_IDA(dmaeng_ida);
@@ -803,6 +817,129 @@ int dmaeng_terminate_sync(struct dmaeng_chan *chan)
 }
 EXPORT_SYMBOL_GPL(dmaeng_terminate_sync);
 
+/* Bridges loaded per direction, under dmaeng_watch_lock. */
+static unsigned int dmaeng_bridges[2];
+
+/**
+ * dmaeng_bridge_claim() - a bridge to the kernel's dmaengine is loading
+ * @dir: its direction
+ *
+ * The two directions nest dmaeng's registry mutex and dmaengine's
+ * dma_list_mutex in opposite orders, each framework calling its providers'
+ * alloc_chan_resources under its own: loaded together they could
+ * deadlock, so a bridge claims its direction from its module init and the
+ * other direction is refused meanwhile.
+ *
+ * Return: 0, -EINVAL for an unknown direction, or -EBUSY (with a message)
+ * while a bridge of the other direction is loaded.
+ */
+int dmaeng_bridge_claim(enum dmaeng_bridge_dir dir)
+{
+	int err = 0;
+
+	if (dir != DMAENG_BRIDGE_TO_DMAENGINE &&
+	    dir != DMAENG_BRIDGE_FROM_DMAENGINE)
+		return -EINVAL;
+	mutex_lock(&dmaeng_watch_lock);
+	if (dmaeng_bridges[!dir]) {
+		pr_err("dmaeng: a bridge %s dmaengine is loaded: the two directions cannot be loaded together\n",
+		       dir == DMAENG_BRIDGE_TO_DMAENGINE ? "from" : "to");
+		err = -EBUSY;
+	} else {
+		dmaeng_bridges[dir]++;
+	}
+	mutex_unlock(&dmaeng_watch_lock);
+	return err;
+}
+EXPORT_SYMBOL_GPL(dmaeng_bridge_claim);
+
+/**
+ * dmaeng_bridge_unclaim() - a bridge is going
+ * @dir: the direction it claimed with dmaeng_bridge_claim()
+ */
+void dmaeng_bridge_unclaim(enum dmaeng_bridge_dir dir)
+{
+	mutex_lock(&dmaeng_watch_lock);
+	if (!WARN_ON_ONCE(dir > DMAENG_BRIDGE_FROM_DMAENGINE ||
+			  !dmaeng_bridges[dir]))
+		dmaeng_bridges[dir]--;
+	mutex_unlock(&dmaeng_watch_lock);
+}
+EXPORT_SYMBOL_GPL(dmaeng_bridge_unclaim);
+
+/* Tell the watchers about @ddev once it is registered and its module live. */
+static void dmaeng_watch_added(struct dmaeng_device *ddev)
+{
+	struct dmaeng_watcher *w;
+
+	lockdep_assert_held(&dmaeng_watch_lock);
+	if (!ddev->registered || ddev->live_pending || ddev->watched)
+		return;
+	ddev->watched = true;
+	list_for_each_entry(w, &dmaeng_watchers, node)
+		w->added(w, ddev);
+}
+
+/* Tell the watchers that @ddev goes, if they were told it came. */
+static void dmaeng_watch_removed(struct dmaeng_device *ddev)
+{
+	struct dmaeng_watcher *w;
+
+	lockdep_assert_held(&dmaeng_watch_lock);
+	if (!ddev->watched)
+		return;
+	ddev->watched = false;
+	list_for_each_entry(w, &dmaeng_watchers, node)
+		w->removed(w, ddev);
+}
+
+/**
+ * dmaeng_watcher_register() - be told when devices come and go
+ * @w: the watcher, with @added and @removed set
+ *
+ * @w->added runs at once for every device already usable, then for each
+ * one that becomes usable, and @w->removed for each of them when it is
+ * unregistered.  May sleep.
+ *
+ * Return: 0, or -EINVAL without both callbacks.
+ */
+int dmaeng_watcher_register(struct dmaeng_watcher *w)
+{
+	struct dmaeng_device *ddev;
+
+	if (!w || !w->added || !w->removed)
+		return -EINVAL;
+	mutex_lock(&dmaeng_watch_lock);
+	list_add_tail(&w->node, &dmaeng_watchers);
+	list_for_each_entry(ddev, &dmaeng_devices, node)
+		if (ddev->watched)
+			w->added(w, ddev);
+	mutex_unlock(&dmaeng_watch_lock);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(dmaeng_watcher_register);
+
+/**
+ * dmaeng_watcher_unregister() - stop watching
+ * @w: a registered watcher
+ *
+ * @w->removed runs for every device @w was told about and that is still
+ * registered, so that the watcher's teardown is the same as a hot-unplug;
+ * no callback of @w runs after this returns.  May sleep.
+ */
+void dmaeng_watcher_unregister(struct dmaeng_watcher *w)
+{
+	struct dmaeng_device *ddev;
+
+	mutex_lock(&dmaeng_watch_lock);
+	list_del(&w->node);
+	list_for_each_entry(ddev, &dmaeng_devices, node)
+		if (ddev->watched)
+			w->removed(w, ddev);
+	mutex_unlock(&dmaeng_watch_lock);
+}
+EXPORT_SYMBOL_GPL(dmaeng_watcher_unregister);
+
 /*
  * Every capability has its operation, a slave map names real channels:
  * NULL, or what is wrong.
@@ -913,9 +1050,11 @@ int __dmaeng_device_register(struct dmaeng_device *ddev, struct module *caller)
 		return err;
 
 	/* Claim the device so that a second registration fails at once. */
+	mutex_lock(&dmaeng_watch_lock);
 	mutex_lock(&dmaeng_lock);
 	if (ddev->registered || ddev->in_core) {
 		mutex_unlock(&dmaeng_lock);
+		mutex_unlock(&dmaeng_watch_lock);
 		dev_err(ddev->dev, "dmaeng: device %s\n", ddev->registered ?
 			"already registered" :
 			"unregistered but still held by clients");
@@ -924,6 +1063,7 @@ int __dmaeng_device_register(struct dmaeng_device *ddev, struct module *caller)
 	ddev->registered = true;
 	ddev->in_core = true;
 	ddev->live_pending = false;
+	ddev->watched = false;
 	mutex_unlock(&dmaeng_lock);
 
 	get_device(ddev->dev);
@@ -976,11 +1116,14 @@ int __dmaeng_device_register(struct dmaeng_device *ddev, struct module *caller)
 	list_add_tail(&ddev->node, &dmaeng_devices);
 	dmaeng_clients_take(ddev, NULL);
 	mutex_unlock(&dmaeng_lock);
+	dmaeng_watch_added(ddev);
+	mutex_unlock(&dmaeng_watch_lock);
 	module_put(ddev->owner);
 	return 0;
 
 undo:
 	dmaeng_device_undo(ddev);
+	mutex_unlock(&dmaeng_watch_lock);
 	dev_err(ddev->dev, "dmaeng: cannot register device: %d\n", err);
 	return err;
 }
@@ -1002,9 +1145,11 @@ void dmaeng_device_unregister(struct dmaeng_device *ddev)
 {
 	struct dmaeng_chan *chan;
 
+	mutex_lock(&dmaeng_watch_lock);
 	mutex_lock(&dmaeng_lock);
 	if (!ddev->registered) {
 		mutex_unlock(&dmaeng_lock);
+		mutex_unlock(&dmaeng_watch_lock);
 		pr_err("dmaeng: unregistering a device that is not registered\n");
 		return;
 	}
@@ -1034,6 +1179,8 @@ void dmaeng_device_unregister(struct dmaeng_device *ddev)
 		wake_up_all(&chan->wq);
 	}
 	mutex_unlock(&dmaeng_lock);
+	dmaeng_watch_removed(ddev);
+	mutex_unlock(&dmaeng_watch_lock);
 	dmaeng_map_device_gone(ddev);
 
 	list_for_each_entry(chan, &ddev->channels, device_node)
@@ -1051,7 +1198,8 @@ EXPORT_SYMBOL_GPL(dmaeng_device_unregister);
  * @state: its new state (MODULE_STATE_*)
  *
  * LIVE: the clients waiting take the channels of @mod's devices registered
- * during its init.  GOING: a device of @mod still registered is a provider
+ * during its init, and the watchers are told about them.  GOING: a device
+ * of @mod still registered is a provider
  * bug (its exit or failed init must unregister it), reported.
  */
 VISIBLE_IF_KUNIT void dmaeng_module_state_changed(struct module *mod,
@@ -1061,6 +1209,7 @@ VISIBLE_IF_KUNIT void dmaeng_module_state_changed(struct module *mod,
 
 	if (state != MODULE_STATE_LIVE && state != MODULE_STATE_GOING)
 		return;
+	mutex_lock(&dmaeng_watch_lock);
 	mutex_lock(&dmaeng_lock);
 	list_for_each_entry(ddev, &dmaeng_devices, node) {
 		if (ddev->owner != mod)
@@ -1077,6 +1226,11 @@ VISIBLE_IF_KUNIT void dmaeng_module_state_changed(struct module *mod,
 		dmaeng_clients_take(ddev, NULL);
 	}
 	mutex_unlock(&dmaeng_lock);
+	/* The list cannot change: registration takes dmaeng_watch_lock. */
+	list_for_each_entry(ddev, &dmaeng_devices, node)
+		if (ddev->owner == mod)
+			dmaeng_watch_added(ddev);
+	mutex_unlock(&dmaeng_watch_lock);
 }
 EXPORT_SYMBOL_IF_KUNIT(dmaeng_module_state_changed);
 

@@ -66,6 +66,9 @@ extra=()
 build_mods kos "$kobj" "$mbuild" \
 	"modules build against the test kernel with C=2 W=1, no warning" \
 	C=2 W=1 "${extra[@]}"
+# The kernel's own dmatest, the independent judge of the dmaengine bridge.
+kos="$kos
+$kobj/drivers/dma/dmatest.ko"
 echo "$kos" | sed 's|.*/|   |'
 if [ "$mode" = selftest ]; then
 	# The planted KUnit module that cannot load: a truncated copy.
@@ -148,6 +151,8 @@ if [ $kcsan = 1 ]; then
 	build_mods kkos build/kernel/obj-kcsan "${mbuild}-kcsan" \
 		"modules build against the KCSAN kernel with W=1, no warning" \
 		W=1 "${extra[@]}"
+	kkos="$kkos
+build/kernel/obj-kcsan/drivers/dma/dmatest.ko"
 fi
 
 step "guest programs (tools/netcopy, static)"

@@ -181,6 +181,8 @@ struct dmaeng_device_ops {
  * @live_pending: dmaeng: registered while its owner module was still
  *	initialising (MODULE_STATE_COMING); public clients take its channels
  *	only once the module is live, so that a failed init leaves nothing
+ * @watched: dmaeng: the watchers were told it was added (watch.h), so
+ *	they are told when it goes; under dmaeng's watcher mutex
  * @map: dmaeng: the mapping counters of the device
  */
 struct dmaeng_device {
@@ -200,6 +202,7 @@ struct dmaeng_device {
 	bool registered;
 	bool in_core;
 	bool live_pending;
+	bool watched;
 	struct dmaeng_map_dev *map;
 };
 
