@@ -19,7 +19,8 @@ PWD := $(shell pwd)
 # The release of the kernel in KDIR (its /lib/modules directory), which is
 # where install puts modules.
 KVER = $(shell sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/generated/utsrelease.h 2>/dev/null || uname -r)
-MODS := dmaeng_core dmaeng_memcpy dmaeng_memcpy2 dmaeng_edu dmaeng_test dmaeng_netcopy
+MODS := dmaeng_core dmaeng_memcpy dmaeng_memcpy2 dmaeng_edu dmaeng_test dmaeng_netcopy \
+	dmaeng_to_dmaengine dmaengine_to_dmaeng
 
 all: modules
 
@@ -36,7 +37,7 @@ install: modules
 
 # modules_install keeps the tree's layout: extra/, extra/providers/, ...
 uninstall:
-	rm -f $(foreach d,. providers clients kunit,$(foreach m,$(MODS) dmaeng_kunit,$(wildcard $(INSTALL_MOD_PATH)/lib/modules/$(KVER)/extra/$(d)/$(m).ko*)))
+	rm -f $(foreach d,. providers clients bridges kunit,$(foreach m,$(MODS) dmaeng_kunit,$(wildcard $(INSTALL_MOD_PATH)/lib/modules/$(KVER)/extra/$(d)/$(m).ko*)))
 	depmod -a $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) $(KVER)
 
 check:

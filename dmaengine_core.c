@@ -1206,8 +1206,20 @@ VISIBLE_IF_KUNIT void dmaeng_module_state_changed(struct module *mod,
 						  unsigned long state)
 {
 	struct dmaeng_device *ddev;
+	bool pending = false;
 
 	if (state != MODULE_STATE_LIVE && state != MODULE_STATE_GOING)
+		return;
+	/*
+	 * Most modules own no device: no need to wait for dmaeng_watch_lock
+	 * (behind a slow unregistration) on every module load.  A device of
+	 * @mod registered from its init is on the list by now.
+	 */
+	mutex_lock(&dmaeng_lock);
+	list_for_each_entry(ddev, &dmaeng_devices, node)
+		pending |= ddev->owner == mod;
+	mutex_unlock(&dmaeng_lock);
+	if (!pending)
 		return;
 	mutex_lock(&dmaeng_watch_lock);
 	mutex_lock(&dmaeng_lock);

@@ -3,19 +3,19 @@
  * dmaeng_to_dmaengine: dmaeng's MEMCPY channels as kernel dmaengine channels.
  *
  * Every dmaeng device that offers DMAENG_MEMCPY and DMAENG_INTERRUPT is
- * registered with the kernel's dmaengine as a struct dma_device with one
- * dma_chan per dmaeng channel, so that kernel clients (dmatest, async_tx,
- * drivers) use dmaeng's engines.  The bridge learns of devices through a
- * dmaeng watcher (dmaeng/watch.h): a device is bridged when it becomes
- * usable and unbridged when it is unregistered (rmmod, hot-unplug, sysfs
- * unbind) or when this module goes.
+ * registered with the kernel's dmaengine as a private struct dma_device
+ * with one dma_chan per dmaeng channel, so that kernel clients that ask
+ * for a channel (dmatest, drivers) use dmaeng's engines.  The bridge learns
+ * of devices through a dmaeng watcher (dmaeng/watch.h): a device is bridged
+ * when it becomes usable and unbridged when it is unregistered (rmmod,
+ * hot-unplug, sysfs unbind) or when this module goes.
  *
  * What is pinned, and by whom
  * ===========================
  * A bridged channel holds nothing while no kernel client holds it.  When a
- * kernel client takes it (dma_request_channel(), dmaengine_get()), dmaengine
- * calls bri_alloc_chan_resources(), which takes the dmaeng channel as a
- * private channel (dmaeng_request_channel()): one client_count on it, shown
+ * kernel client takes it (dma_request_channel()), dmaengine calls
+ * bri_alloc_chan_resources(), which takes the dmaeng channel as a private
+ * channel (dmaeng_request_channel()): one client_count on it, shown
  * in /sys/class/dmaeng/dma<D>chan<C>/in_use, and one module reference on
  * the dmaeng provider.  bri_free_chan_resources(), at the kernel client's
  * last release, gives it back.  So while one kernel client holds a bridged
@@ -61,9 +61,10 @@
  *
  * Semantics differing from a hardware dmaengine driver (see
  * Documentation/bridges.rst): descriptors aborted by
- * dmaengine_terminate_*() or by a hot-unplug complete without a callback
- * (dmaengine's rule for terminated transfers) and their cookies read
- * DMA_ERROR; a dmaeng error completes with DMA_TRANS_READ_FAILED.
+ * dmaengine_terminate_*() complete without a callback (dmaengine's rule),
+ * those a hot-unplug aborts with one (DMA_TRANS_ABORTED), and both their
+ * cookies read DMA_ERROR; a dmaeng error completes with
+ * DMA_TRANS_READ_FAILED.
  */
 
 #include <linux/atomic.h>
@@ -132,14 +133,23 @@ static void bri_done(void *param, enum dmaeng_result result)
 {
 	struct bri_desc *bd = param;
 	struct dma_async_tx_descriptor *txd = &bd->txd;
-	struct dmaengine_result res = {
-		.result = result == DMAENG_RESULT_OK ? DMA_TRANS_NOERROR :
-						       DMA_TRANS_READ_FAILED,
-	};
+	struct dmaengine_result res = { .result = DMA_TRANS_NOERROR };
 
+	if (result == DMAENG_RESULT_ERROR)
+		res.result = DMA_TRANS_READ_FAILED;
+	else if (result == DMAENG_RESULT_ABORTED)
+		res.result = DMA_TRANS_ABORTED;
+	/* bri_tx_submit() may not have stored it yet. */
+	WRITE_ONCE(txd->cookie, bd->dtx->cookie);
 	dma_descriptor_unmap(txd);
-	/* No callback for a terminated transfer, as in dmaengine. */
-	if (result != DMAENG_RESULT_ABORTED) {
+	/*
+	 * No callback for a transfer the client terminated, as dmaengine
+	 * has it; one aborted by a hot-unplug gets its callback, with
+	 * DMA_TRANS_ABORTED, as idxd does when a device goes, so that the
+	 * client stops waiting and unmaps its buffers.
+	 */
+	if (result != DMAENG_RESULT_ABORTED ||
+	    dmaeng_chan_is_dead(bd->dtx->chan)) {
 		if (txd->callback_result)
 			txd->callback_result(txd->callback_param, &res);
 		else if (txd->callback)
@@ -167,8 +177,8 @@ static dma_cookie_t bri_tx_submit(struct dma_async_tx_descriptor *txd)
 		kmem_cache_free(bri_desc_cache, bd);
 		return cookie;
 	}
-	/* The callback may have run already: it does not read the cookie. */
-	txd->cookie = cookie;
+	/* The callback may have run already, and stored it too. */
+	WRITE_ONCE(txd->cookie, cookie);
 	bri_desc_put(bd);
 	return cookie;
 }
@@ -297,13 +307,14 @@ static int bri_alloc_chan_resources(struct dma_chan *chan)
 static void bri_free_chan_resources(struct dma_chan *chan)
 {
 	struct bri_chan *bc = to_bri_chan(chan);
+	struct dmaeng_chan *held = bc->held;
 	struct bri_desc *bd, *n;
 	LIST_HEAD(unsubmitted);
 
 	flush_work(&bc->terminate);
-	/* Aborts what is queued, frees what was prepared and not submitted. */
-	dmaeng_release_channel(bc->held);
 	WRITE_ONCE(bc->held, NULL);
+	/* Aborts what is queued, frees what was prepared and not submitted. */
+	dmaeng_release_channel(held);
 	spin_lock_irq(&bc->lock);
 	list_splice_init(&bc->prepared, &unsubmitted);
 	spin_unlock_irq(&bc->lock);
@@ -336,8 +347,11 @@ static void bri_barrier(void)
 static void bri_free(struct work_struct *work)
 {
 	struct bri_dev *bd = container_of(work, struct bri_dev, free);
+	unsigned int i;
 
 	bri_barrier();
+	for (i = 0; i < bd->nchans; i++)
+		put_device(&bd->chans[i].chan.dev->device);
 	kfree(bd);
 	if (atomic_dec_and_test(&bri_live))
 		wake_up_var(&bri_live);
@@ -366,9 +380,9 @@ static void bri_added(struct dmaeng_watcher *w, struct dmaeng_device *ddev)
 	if (!dmaeng_cap_has(DMAENG_MEMCPY, &ddev->cap_mask) ||
 	    !dmaeng_cap_has(DMAENG_INTERRUPT, &ddev->cap_mask))
 		return;
-	/* dmaengine pins dev->driver's module: a bound device is needed. */
-	if (!dev->driver) {
-		dev_info(dev, BRI_NAME ": dmaeng dma%d not bridged: no driver bound to %s\n",
+	/* dmaengine pins dev->driver's module: it must be the provider. */
+	if (!dev->driver || dev->driver->owner != ddev->owner) {
+		dev_info(dev, BRI_NAME ": dmaeng dma%d not bridged: %s is not bound to its provider's driver\n",
 			 ddev->dev_id, dev_name(dev));
 		return;
 	}
@@ -381,8 +395,13 @@ static void bri_added(struct dmaeng_watcher *w, struct dmaeng_device *ddev)
 	dma = &bd->dma;
 	dma->dev = dev;
 	dma_cap_set(DMA_MEMCPY, dma->cap_mask);
-	if (dmaeng_cap_has(DMAENG_PRIVATE, &ddev->cap_mask))
-		dma_cap_set(DMA_PRIVATE, dma->cap_mask);
+	/*
+	 * Private: only dma_request_channel() and its kind take a channel.
+	 * A public device would be taken whole by dmaengine_get() (async_tx),
+	 * which also keeps descriptors until they are acked and panics on a
+	 * failed one: not for an engine that can be hot-unplugged.
+	 */
+	dma_cap_set(DMA_PRIVATE, dma->cap_mask);
 	dma->copy_align = DMAENGINE_ALIGN_1_BYTE;
 	dma->residue_granularity = DMA_RESIDUE_GRANULARITY_DESCRIPTOR;
 	dma->device_alloc_chan_resources = bri_alloc_chan_resources;
@@ -411,6 +430,13 @@ static void bri_added(struct dmaeng_watcher *w, struct dmaeng_device *ddev)
 		kfree(bd);
 		return;
 	}
+	/*
+	 * dmaengine frees a channel's class device at unregistration while a
+	 * client may still hold the channel, and still reads its name (its
+	 * debugfs summary, dmatest): keep them until bri_free().
+	 */
+	for (i = 0; i < bd->nchans; i++)
+		get_device(&bd->chans[i].chan.dev->device);
 	atomic_inc(&bri_live);
 	list_add_tail(&bd->node, &bri_devs);
 	dev_info(dev, BRI_NAME ": dmaeng dma%dchan0..%u are dmaengine dma%dchan0..%u\n",

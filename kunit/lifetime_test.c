@@ -15,6 +15,7 @@
 #include <linux/numa.h>
 #include <kunit/test.h>
 #include <kunit/visibility.h>
+#include <dmaeng/watch.h>
 #include "fake_provider.h"
 #include "../dmaengine_internal.h"
 
@@ -532,6 +533,116 @@ static void lifetime_coming_owner(struct kunit *test)
 	fake_dev_unregister(lives);
 }
 
+/* A watcher that logs, per device, 'a'+i when added and 'A'+i when removed. */
+struct watch_log {
+	struct dmaeng_watcher w;
+	struct fake_dev *devs[3];
+	char log[16];
+	int n;
+	bool removed_live;	/* removed() saw a channel not dead or stopped */
+};
+
+static void watch_log_event(struct dmaeng_watcher *w,
+			    struct dmaeng_device *ddev, char base)
+{
+	struct watch_log *wl = container_of(w, struct watch_log, w);
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(wl->devs); i++)
+		if (&wl->devs[i]->ddev == ddev && wl->n < sizeof(wl->log) - 1)
+			wl->log[wl->n++] = base + i;
+}
+
+static void watch_log_added(struct dmaeng_watcher *w,
+			    struct dmaeng_device *ddev)
+{
+	watch_log_event(w, ddev, 'a');
+}
+
+static void watch_log_removed(struct dmaeng_watcher *w,
+			      struct dmaeng_device *ddev)
+{
+	struct watch_log *wl = container_of(w, struct watch_log, w);
+	struct dmaeng_chan *chan;
+
+	watch_log_event(w, ddev, 'A');
+	/* Unregistering (not the watcher's own teardown): dead and stopped. */
+	if (!ddev->registered)
+		list_for_each_entry(chan, &ddev->channels, device_node)
+			if (!chan->dead || !chan->stopped)
+				wl->removed_live = true;
+}
+
+/*
+ * Watchers hear of a device once it is usable (its module live) and when it
+ * goes, after its channels are dead and stopped: replayed at the watcher's
+ * registration and unregistration, never for an init that failed.
+ */
+static void lifetime_watcher(struct kunit *test)
+{
+	struct device *p = parent(test);
+	struct watch_log *wl = kunit_kzalloc(test, sizeof(*wl), GFP_KERNEL);
+	struct fake_client *a = fake_client_new(test, "A", MEMCPY);
+
+	KUNIT_ASSERT_NOT_NULL(test, wl);
+	wl->w.added = watch_log_added;
+	wl->w.removed = watch_log_removed;
+	wl->devs[0] = fake_dev_new(test, p, 1, MEMCPY);
+	wl->devs[1] = fake_dev_new(test, p, 2, MEMCPY);
+	wl->devs[2] = fake_dev_new(test, p, 1, MEMCPY);
+	KUNIT_EXPECT_EQ(test, dmaeng_watcher_register(NULL), -EINVAL);
+
+	KUNIT_ASSERT_EQ(test, fake_dev_register(test, wl->devs[0]), 0);
+	KUNIT_ASSERT_EQ(test, dmaeng_watcher_register(&wl->w), 0);
+	KUNIT_EXPECT_STREQ(test, wl->log, "a");
+
+	/* Registered from a module init: heard of when the module is live. */
+	wl->devs[1]->mod.state = MODULE_STATE_COMING;
+	KUNIT_ASSERT_EQ(test, fake_dev_register(test, wl->devs[1]), 0);
+	KUNIT_EXPECT_STREQ(test, wl->log, "a");
+	wl->devs[1]->mod.state = MODULE_STATE_LIVE;
+	dmaeng_module_state_changed(&wl->devs[1]->mod, MODULE_STATE_LIVE);
+	KUNIT_EXPECT_STREQ(test, wl->log, "ab");
+
+	/* An init that fails: never heard of, neither coming nor going. */
+	wl->devs[2]->mod.state = MODULE_STATE_COMING;
+	KUNIT_ASSERT_EQ(test, fake_dev_register(test, wl->devs[2]), 0);
+	fake_dev_unregister(wl->devs[2]);
+	dmaeng_module_state_changed(&wl->devs[2]->mod, MODULE_STATE_GOING);
+	KUNIT_EXPECT_STREQ(test, wl->log, "ab");
+
+	/* Removed while a client holds it: after its channels stopped. */
+	KUNIT_ASSERT_EQ(test, fake_client_register(test, a), 0);
+	fake_dev_unregister(wl->devs[0]);
+	KUNIT_EXPECT_STREQ(test, wl->log, "abA");
+	KUNIT_EXPECT_FALSE(test, wl->removed_live);
+	KUNIT_EXPECT_EQ(test, fake_client_unregister(a), 0);
+
+	/* The watcher goes: told of the device still registered. */
+	dmaeng_watcher_unregister(&wl->w);
+	KUNIT_EXPECT_STREQ(test, wl->log, "abAB");
+	fake_dev_unregister(wl->devs[1]);
+	KUNIT_EXPECT_STREQ(test, wl->log, "abAB");
+}
+
+/* The two bridge directions exclude each other; one may load twice. */
+static void lifetime_bridge_claim(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, dmaeng_bridge_claim(DMAENG_BRIDGE_TO_DMAENGINE), 0);
+	KUNIT_EXPECT_EQ(test, dmaeng_bridge_claim(DMAENG_BRIDGE_FROM_DMAENGINE),
+			-EBUSY);
+	KUNIT_EXPECT_EQ(test, dmaeng_bridge_claim(DMAENG_BRIDGE_TO_DMAENGINE), 0);
+	dmaeng_bridge_unclaim(DMAENG_BRIDGE_TO_DMAENGINE);
+	KUNIT_EXPECT_EQ(test, dmaeng_bridge_claim(DMAENG_BRIDGE_FROM_DMAENGINE),
+			-EBUSY);
+	dmaeng_bridge_unclaim(DMAENG_BRIDGE_TO_DMAENGINE);
+	KUNIT_EXPECT_EQ(test, dmaeng_bridge_claim(DMAENG_BRIDGE_FROM_DMAENGINE), 0);
+	KUNIT_EXPECT_EQ(test, dmaeng_bridge_claim(DMAENG_BRIDGE_TO_DMAENGINE),
+			-EBUSY);
+	dmaeng_bridge_unclaim(DMAENG_BRIDGE_FROM_DMAENGINE);
+	KUNIT_EXPECT_EQ(test, dmaeng_bridge_claim(2), -EINVAL);
+}
+
 struct pending_racer {
 	struct dmaeng_client *client;
 	struct completion done;
@@ -767,6 +878,8 @@ static struct kunit_case dmaeng_lifetime_cases[] = {
 	KUNIT_CASE_SLOW(lifetime_results_ring),
 	KUNIT_CASE(lifetime_terminate_sync_during_unregister),
 	KUNIT_CASE(lifetime_coming_owner),
+	KUNIT_CASE(lifetime_watcher),
+	KUNIT_CASE(lifetime_bridge_claim),
 	KUNIT_CASE_SLOW(lifetime_release_races_issue_pending_all),
 	KUNIT_CASE(lifetime_reregister_held),
 	KUNIT_CASE(lifetime_refs_changed),

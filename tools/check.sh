@@ -60,7 +60,9 @@ build_mods() {
 step "modules against the test kernel, sparse (C=2) and W=1"
 # The self-test's broken modules get a build of their own.
 mbuild=build/m-test
-extra=()
+# tools/bench/ is built for check too: dmaeng_kadapter is the kernel
+# dmaengine driver the reverse bridge (85-bridge-rev) runs on.
+extra=(DMAENG_BENCH=m)
 [ "$mode" = selftest ] && { mbuild=build/m-selftest; extra=(DMAENG_SELFTEST=m); }
 [ "$mode" = bench ] && { mbuild=build/m-bench; extra=(DMAENG_BENCH=m); }
 build_mods kos "$kobj" "$mbuild" \
@@ -259,11 +261,12 @@ if [ "$mode" = selftest ]; then
 	boot kcsan:1 build/kernel/obj-kcsan "$out/initramfs-kcsan.cpio.gz" 0 \
 		"" dmaeng.selftest=kcsan
 fi
-# The KCSAN kernel: every KUnit suite and the short soak; then the edu PCI
-# provider (interrupt handler, watchdog and hot-unplug) on its machine.
+# The KCSAN kernel: every KUnit suite, the short soak and both bridges to
+# dmaengine; then the edu PCI provider (interrupt handler, watchdog,
+# hot-unplug, dmatest) on its machine.
 if [ "$mode" = check ]; then
 	boot kcsan:1 build/kernel/obj-kcsan "$out/initramfs-kcsan.cpio.gz" 1 \
-		60-soak ""
+		60-soak,80-bridge,85-bridge-rev ""
 	boot kcsan:2 build/kernel/obj-kcsan "$out/initramfs-kcsan.cpio.gz" 0 \
 		70-edu "" "$(sed -n 's/^# qemu: //p' tools/guest/scenarios/70-edu.sh)"
 fi

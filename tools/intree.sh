@@ -28,10 +28,11 @@ mkdir -p "$work/src/drivers/dmaeng"
 	done
 mkdir -p "$work/obj"
 cp "$top/build/kernel/obj/.config" "$work/obj/.config"
-printf 'CONFIG_DMAENG=m\nCONFIG_DMAENG_MEMCPY=m\nCONFIG_DMAENG_EDU=m\nCONFIG_DMAENG_NETCOPY=m\nCONFIG_DMAENG_TEST=m\nCONFIG_DMAENG_KUNIT_TEST=m\n' \
+printf 'CONFIG_DMAENG=m\nCONFIG_DMAENG_MEMCPY=m\nCONFIG_DMAENG_EDU=m\nCONFIG_DMAENG_NETCOPY=m\nCONFIG_DMAENG_TEST=m\nCONFIG_DMAENG_KUNIT_TEST=m\nCONFIG_DMAENG_TO_DMAENGINE=m\nCONFIG_DMAENG_FROM_DMAENGINE=m\n' \
 	>> "$work/obj/.config"
 make -s -C "$work/src" O="$work/obj" olddefconfig
-for o in DMAENG DMAENG_MEMCPY DMAENG_NETCOPY DMAENG_TEST DMAENG_KUNIT_TEST; do
+for o in DMAENG DMAENG_MEMCPY DMAENG_NETCOPY DMAENG_TEST DMAENG_KUNIT_TEST \
+	DMAENG_TO_DMAENGINE DMAENG_FROM_DMAENGINE; do
 	grep -qx "CONFIG_$o=m" "$work/obj/.config" ||
 		{ echo "intree: CONFIG_$o did not survive olddefconfig" >&2; exit 1; }
 done

@@ -16,7 +16,7 @@ what=$1
 kdir=$2
 kver=$(sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' "$kdir/include/generated/utsrelease.h")
 ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$top/dkms.conf")
-mods="dmaeng_core dmaeng_memcpy dmaeng_memcpy2 dmaeng_edu dmaeng_test dmaeng_netcopy"
+mods="dmaeng_core dmaeng_memcpy dmaeng_memcpy2 dmaeng_edu dmaeng_test dmaeng_netcopy dmaeng_to_dmaengine dmaengine_to_dmaeng"
 
 copy_tree() {	# copy_tree DEST: the sources, without build/ and .git
 	mkdir -p "$1"

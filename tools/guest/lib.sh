@@ -257,3 +257,51 @@ wait_until() {
 		usleep 50000
 	done
 }
+
+# t_do DESC CMD...: like t_run, but CMD runs in this shell (kt_start
+# counts its runs in a variable)
+t_do() {
+	_d=$1
+	shift
+	if "$@" > /tmp/t_do.out 2>&1; then
+		_record ok "$_d"
+	else
+		_record "not ok" "$_d" "'$*' failed: $(cat /tmp/t_do.out)"
+	fi
+}
+
+# The kernel's dmatest (drivers/dma/dmatest.c) on bridged channels.
+KT=/sys/module/dmatest/parameters
+
+# kt_set KEY=VALUE...: dmatest parameters
+kt_set() {
+	for _kv in "$@"; do
+		echo "${_kv#*=}" > "$KT/${_kv%%=*}" || return 1
+	done
+}
+# kt_take KEY=VALUE...: set them and take every free channel (of device=,
+# when set), threads created but not started; kt_start also starts them
+kt_take() {
+	_kt_mark=$((${_kt_mark:-0} + 1))
+	echo "dmaeng-kt-mark $_suite $_kt_mark" > /dev/kmsg
+	kt_set "$@" && echo > $KT/channel
+}
+kt_start() { kt_take "$@" && echo 1 > $KT/run; }
+kt_wait() { cat $KT/wait > /dev/null; }
+# Reading run once the threads are done gives the channels back.
+kt_release() { cat $KT/run > /dev/null; }
+# The kernel log since this run began.
+kt_dmesg() { dmesg | sed -n "/dmaeng-kt-mark $_suite $_kt_mark\$/,\$p"; }
+# This run's summary lines, one per thread, as dmatest printed them.
+kt_lines() {
+	kt_dmesg | grep 'dmatest: .*summary [0-9]* tests' | sed 's/^\[[^]]*\] //'
+}
+# "THREADS TESTS FAILURES" of this run; the lines go to the results too.
+kt_totals() {
+	kt_lines | while read -r _l; do
+		echo "    # $_l" > "$DMAENG_RESULTS"
+		echo "[$_suite]     # $_l" >&2
+	done
+	kt_lines | sed 's/.*summary \([0-9]*\) tests, \([0-9]*\) failures.*/\1 \2/' |
+		awk '{ n++; t += $1; f += $2 } END { print n + 0, t + 0, f + 0 }'
+}

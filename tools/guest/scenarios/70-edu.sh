@@ -151,6 +151,51 @@ t_run "20 copies up to 64 KiB on both" \
 t_eq "20 copies, 0 failures, all by the engine" \
 	"$(dt_sum copies) $(dt_sum failures) $(dt_sum completed)" "20 0 20"
 t_run "rmmod dmaeng_test" rmmod dmaeng_test
+
+echo "-- the kernel's dmatest on both devices, through dmaeng_to_dmaengine"
+# The dmaengine channel whose DMA device is PCI device $1.
+kchan_of() {
+	for _c in /sys/class/dma/dma*chan*; do
+		[ "$(basename "$(readlink -f "$_c/device")")" = "$1" ] &&
+			basename "$_c"
+	done
+}
+t_run "load dmaeng_to_dmaengine" modload dmaeng_to_dmaengine
+t_eq "each device's channel is a dmaengine channel" \
+	"$(kchan_of $N | wc -l) $(kchan_of $W | wc -l)" "1 1"
+t_run "load dmatest" modload dmatest
+t_do "start dmatest: 4 copies of up to 8 KiB per device" \
+	kt_start iterations=4 threads_per_chan=1 test_buf_size=8192 timeout=10000
+t_eq "both held: in_use 1 1, refcnt dmaeng_edu 4 (dmaeng 2, dmaengine 2)" \
+	"$(in_use $CN) $(in_use $CW) $(refcnt dmaeng_edu)" "1 1 4"
+t_do "dmatest finishes" kt_wait
+t_eq "2 threads: 8 tests, 0 failures" "$(kt_totals)" "2 8 0"
+t_do "give the channels back" kt_release
+t_eq "released: in_use 0 0, refcnt dmaeng_edu 0" \
+	"$(in_use $CN) $(in_use $CW) $(refcnt dmaeng_edu)" "0 0 0"
+KN=$(kchan_of $N)
+# dmatest maps its buffers itself: a PCI unbind while it has one mapped
+# makes dma-debug warn (pending DMA allocations), however soon the aborted
+# descriptor's callback wakes it.  So the unplug comes while dmatest holds
+# both channels, before it runs (80-bridge unbinds mid-run, on a platform
+# device).
+t_do "dmatest takes both channels again (20 copies each), not started" \
+	kt_take iterations=20 timeout=3000
+t_run "host: device_del edu1 while dmatest holds its channel" host del edu1
+t_eq "$W's dmaengine channel is gone" "$(kchan_of $W | wc -l)" 0
+t_eq "dmatest still holds the dead channel: refcnt dmaeng_edu 4" \
+	"$(refcnt dmaeng_edu)" 4
+t_run "start dmatest" sh -c "echo 1 > $KT/run"
+t_do "dmatest finishes" kt_wait
+fails_n=$(kt_lines | sed -n "s/.*: $KN-copy0: summary \([0-9]*\) tests, \([0-9]*\) failures.*/\1 \2/p")
+t_eq "2 threads, 40 tests, 20 failures: every copy on $W" "$(kt_totals)" "2 40 20"
+t_eq "$N's thread: 20 tests, 0 failures" "$fails_n" "20 0"
+t_eq "each of $W's is a 'prep error', no crash" "$(kt_dmesg | grep -c "'prep error'")" 20
+t_do "give the channels back" kt_release
+t_eq "every reference dropped: refcnt dmaeng_edu 0, dmaeng_to_dmaengine 0" \
+	"$(refcnt dmaeng_edu) $(refcnt dmaeng_to_dmaengine)" "0 0"
+t_run "rmmod dmatest" rmmod dmatest
+t_run "rmmod dmaeng_to_dmaengine" rmmod dmaeng_to_dmaengine
 t_run "rmmod dmaeng_edu" rmmod dmaeng_edu
 t_eq "both devices unbound, no channel" \
 	"$(bound $N && echo b; bound $W && echo b; ls /sys/class/dmaeng | wc -l)" 0

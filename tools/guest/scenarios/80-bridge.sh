@@ -8,7 +8,6 @@
 . /dmaeng/guest/lib.sh
 
 suite_begin dmaeng_e2e_bridge
-KT=/sys/module/dmatest/parameters
 M=dmaeng_memcpy
 B=dmaeng_to_dmaengine
 drv=/sys/bus/platform/drivers/$M
@@ -22,48 +21,6 @@ bridged() {
 	done
 }
 in_use_all() { cat /sys/class/dmaeng/dma*chan*/in_use | tr '\n' ' ' | sed 's/ $//'; }
-
-# t_do DESC CMD...: like t_run, but CMD runs in this shell (kt_start
-# counts its runs in a variable)
-t_do() {
-	_d=$1
-	shift
-	if "$@" > /tmp/t_do.out 2>&1; then
-		_record ok "$_d"
-	else
-		_record "not ok" "$_d" "'$*' failed: $(cat /tmp/t_do.out)"
-	fi
-}
-
-# kt_set KEY=VALUE...: dmatest parameters
-kt_set() {
-	for _kv in "$@"; do
-		echo "${_kv#*=}" > "$KT/${_kv%%=*}" || return 1
-	done
-}
-# kt_start KEY=VALUE...: take every channel of $M that is free and start
-kt_start() {
-	_kt_mark=$((${_kt_mark:-0} + 1))
-	echo "dmaeng-kt-mark $_kt_mark" > /dev/kmsg
-	kt_set device=$M "$@" && echo > $KT/channel && echo 1 > $KT/run
-}
-kt_wait() { cat $KT/wait > /dev/null; }
-# Reading run once the threads are done gives the channels back.
-kt_release() { cat $KT/run > /dev/null; }
-# This run's summary lines, one per thread, as dmatest printed them.
-kt_lines() {
-	dmesg | sed -n "/dmaeng-kt-mark $_kt_mark\$/,\$p" |
-		grep 'dmatest: .*summary [0-9]* tests' | sed 's/^\[[^]]*\] //'
-}
-# "THREADS TESTS FAILURES" of this run; the lines go to the results too.
-kt_totals() {
-	kt_lines | while read -r _l; do
-		echo "    # $_l" > "$DMAENG_RESULTS"
-		echo "[$_suite]     # $_l" >&2
-	done
-	kt_lines | sed 's/.*summary \([0-9]*\) tests, \([0-9]*\) failures.*/\1 \2/' |
-		awk '{ n++; t += $1; f += $2 } END { print n + 0, t + 0, f + 0 }'
-}
 
 echo "-- bridged when the provider comes, nothing held"
 t_run "load dmaeng_core" core_load
@@ -88,7 +45,7 @@ t_eq "released: in_use 0 0, refcnt $M 0, $B 0" \
 
 echo "-- dmatest on both channels: random sizes, norandom, polled"
 t_do "start 2 threads per channel, random sizes up to 16 KiB" \
-	kt_start iterations=100 threads_per_chan=2 timeout=5000 test_buf_size=16384
+	kt_start device=$M iterations=100 threads_per_chan=2 timeout=5000 test_buf_size=16384
 t_refused "rmmod $M while dmatest runs on it" EAGAIN rmmod $M
 t_do "dmatest finishes" kt_wait
 t_eq "4 threads: 400 tests, 0 failures" "$(kt_totals)" "4 400 0"
@@ -117,7 +74,7 @@ t_do "start 35 copies per channel" kt_start iterations=35 norandom=1
 t_do "dmatest finishes" kt_wait
 t_eq "2 threads: 70 tests, 10 failures" "$(kt_totals)" "2 70 10"
 t_eq "each failure is 'completion error status'" \
-	"$(kt_lines > /dev/null; dmesg | sed -n "/dmaeng-kt-mark $_kt_mark\$/,\$p" | grep -c "'completion error status'")" 10
+	"$(kt_dmesg | grep -c "'completion error status'")" 10
 t_do "give the channels back" kt_release
 t_run "error_every=0" sh -c "echo 0 > /sys/module/$M/parameters/error_every"
 
