@@ -103,7 +103,7 @@ struct bri_dev {
 struct bri_desc {
 	struct dma_async_tx_descriptor txd;
 	struct list_head node;		/* on bri_chan.prepared */
-	struct dmaeng_tx *dtx;		/* until submitted */
+	struct dmaeng_tx *dtx;		/* until its callback returns */
 	refcount_t refs;		/* the submitter's and the callback's */
 };
 

@@ -3,9 +3,9 @@
 # dmaengine_to_dmaeng: the kernel's dmaengine MEMCPY channels as dmaeng
 # channels.  dmaeng_kadapter (tools/bench/), a kernel dmaengine driver
 # written against the kernel's own API, stands in for a hardware engine
-# (ioatdma, idxd, ptdma); dmaeng_test runs verified copies on it through
-# the bridge, and the kernel channel is taken, pinning its driver, exactly
-# while a dmaeng client holds the bridged channel.
+# (ioatdma, idxd, ptdma); dmaeng_test and the net-copy client run verified
+# copies on it through the bridge, and the kernel channel is taken, pinning
+# its driver, exactly while a dmaeng client holds the bridged channel.
 . /dmaeng/guest/lib.sh
 
 suite_begin dmaeng_e2e_bridge_rev
@@ -56,6 +56,25 @@ t_run "every channel's submitted = completed + errors" dt_balanced
 t_run "rmmod dmaeng_test" rmmod dmaeng_test
 t_eq "released: in_use 0 0, refcnt $K 0, $R 0" \
 	"$(in_use_all) $(refcnt $K) $(refcnt $R)" "0 0 0 0"
+
+echo "-- the net-copy client receives through the kernel's channels"
+bt_sum() {
+	for _c in $(bridged); do cat "/sys/class/dmaeng/$_c/bytes_transferred"; done |
+		awk '{ s += $1 } END { print s + 0 }'
+}
+bt0=$(bt_sum)
+t_run "load dmaeng_netcopy (a public client)" modload dmaeng_netcopy
+t_eq "it holds both: in_use 1 1, refcnt $K 2" "$(in_use_all) $(refcnt $K)" "1 1 2"
+t_run "8 MiB over TCP through the ioctl, verified" \
+	netcopy tcp --bytes 8388608 --read 65536 --port 5401
+off=$(ncstat bytes_offloaded)
+t_run "most of it was copied by the kernel's channels ($off bytes)" \
+	test "$off" -gt 4194304
+t_eq "the bridged channels counted exactly those bytes" "$(( $(bt_sum) - bt0 ))" "$off"
+t_run "disable_dma = 1 gives every channel back" \
+	sh -c "echo 1 > /proc/sys/dmaeng/netcopy/disable_dma"
+t_eq "in_use 0 0, refcnt $K 0" "$(in_use_all) $(refcnt $K)" "0 0 0"
+t_run "rmmod dmaeng_netcopy" rmmod dmaeng_netcopy
 
 echo "-- released, the kernel channels are dmatest's again"
 t_run "dmatest takes both" sh -c "echo > $KT/channel"
