@@ -67,18 +67,20 @@
  * unregistration, a module going live and watcher (un)registration, and
  * the watchers' callbacks run under it alone (watch.h).  The device list
  * and each device's registered, live_pending and watched fields are only
- * written with it held, so it alone is enough to read them.  A callback
- * may take another framework's lock and then dmaeng_lock (the dmaengine
- * bridge: dma_list_mutex, then dmaeng_lock in dmaeng_request_channel()),
- * so dmaeng_lock is never held while a callback runs.
+ * written with it held (and dmaeng_lock), so either is enough to read
+ * them.  A callback may take another framework's lock and then dmaeng_lock
+ * (dmaeng_to_dmaengine: dma_list_mutex, then dmaeng_lock in
+ * dmaeng_request_channel()), so dmaeng_lock is never held while a callback
+ * runs.  dmaengine_to_dmaeng nests those two the other way round, from
+ * its alloc_chan_resources: dmaeng_bridge_claim() keeps the two bridges
+ * from being loaded together.
  *
  * Lock order: dmaeng_watch_lock -> dmaeng_lock -> cpu_hotplug_lock ->
- * dmaeng_table_lock.  The
- * hotplug callbacks run under cpu_hotplug_lock and take only the table
- * lock; every other table update takes cpus_read_lock() then the table
- * lock, inside dmaeng_lock.  Provider callbacks never run under
- * cpu_hotplug_lock, so they may call alloc_workqueue() or
- * kmem_cache_destroy(), which take it.
+ * dmaeng_table_lock.  The hotplug callbacks run under cpu_hotplug_lock and
+ * take only the table lock; every other table update takes
+ * cpus_read_lock() then the table lock, inside dmaeng_lock.  Provider
+ * callbacks never run under cpu_hotplug_lock, so they may call
+ * alloc_workqueue() or kmem_cache_destroy(), which take it.
  *
  * kernfs active reference -> dmaeng_lock: sysfs show() takes dmaeng_lock, so
  * class devices are only removed (device_del() drains readers) with
