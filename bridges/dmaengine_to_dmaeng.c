@@ -2,7 +2,7 @@
 /*
  * dmaengine_to_dmaeng: the kernel's dmaengine MEMCPY channels as dmaeng
  * channels, so that dmaeng's clients (dmaeng_netcopy, dmaeng_test) run on
- * the DMA engines real machines have (ioatdma, idxd, ptdma, dw-edma...).
+ * the DMA engines real machines have (ioatdma, idxd, ptdma...).
  *
  * Each kernel dma_device on the PCI or platform bus with free DMA_MEMCPY
  * channels becomes one dmaeng device (MEMCPY and INTERRUPT), with one
@@ -43,7 +43,7 @@
  *
  * Locking
  * =======
- * rev_mutex protects rev_devs and rev_unbinding and serialises scans and
+ * rev_mutex protects rev_devs and rev_unsettled and serialises scans and
  * unbinds.  Each channel's start_lock (a mutex) serialises rev_start()
  * against terminate and against giving the kernel channel back; vc.lock
  * (the library's) protects the active list and is never held while
@@ -98,15 +98,15 @@ struct rev_desc {
 	enum dmaeng_result result;
 };
 
-/* A device whose driver is unbinding: not to be bridged again meanwhile. */
-struct rev_unbinding {
+/* A device whose driver is probing or unbinding: not to be bridged. */
+struct rev_unsettled {
 	struct list_head node;
 	struct device *dev;
 };
 
 static DEFINE_MUTEX(rev_mutex);
 static LIST_HEAD(rev_devs);
-static LIST_HEAD(rev_unbinding);
+static LIST_HEAD(rev_unsettled);
 static struct workqueue_struct *rev_wq;
 
 static struct rev_chan *to_rev_chan(struct dmaeng_chan *chan)
@@ -252,9 +252,15 @@ static int rev_terminate_all(struct dmaeng_chan *chan)
 	unsigned long flags;
 
 	mutex_lock(&rc->start_lock);
-	/* No kernel callback runs after it, nor ever will for these. */
-	if (rc->kchan && dmaengine_terminate_sync(rc->kchan))
-		/* The driver cannot abort: let it finish what it started. */
+	/*
+	 * dmaengine_terminate_sync() waits for running callbacks only with
+	 * the driver's device_synchronize: without it, or without
+	 * device_terminate_all (ioatdma), let the driver finish what it
+	 * started (a copy always ends) instead.  After it, no kernel
+	 * callback runs for these, nor ever will.
+	 */
+	if (rc->kchan && (!rc->kchan->device->device_synchronize ||
+			  dmaengine_terminate_sync(rc->kchan)))
 		wait_event(rc->idle, rev_idle(rc));
 	spin_lock_irqsave(&rc->vc.lock, flags);
 	list_for_each_entry_safe(rd, n, &rc->active, node) {
@@ -386,11 +392,11 @@ static bool rev_bus_watched(const struct device *dev)
 
 static bool rev_known(struct dma_chan *chan, struct device *kdev)
 {
-	struct rev_unbinding *u;
+	struct rev_unsettled *u;
 	struct rev_dev *rdev;
 	unsigned int i;
 
-	list_for_each_entry(u, &rev_unbinding, node)
+	list_for_each_entry(u, &rev_unsettled, node)
 		if (u->dev == kdev)
 			return true;
 	list_for_each_entry(rdev, &rev_devs, node)
@@ -403,7 +409,9 @@ static bool rev_known(struct dma_chan *chan, struct device *kdev)
 /*
  * dmaengine calls it, under its dma_list_mutex, for every free channel of
  * every device with DMA_MEMCPY: note the channel, take none.  Only devices
- * bound on a bus whose unbinding rev_bus_notify() hears of.
+ * bound on a bus whose binding and unbinding rev_bus_notify() hears of,
+ * and not while their driver probes (it may fail and free the channels)
+ * or unbinds.
  */
 static bool rev_collect(struct dma_chan *chan, void *param)
 {
@@ -517,17 +525,24 @@ static void rev_scan(void)
 	kfree(scan);
 }
 
+/* @dev's driver probes or unbinds: leave its channels alone meanwhile. */
+static void rev_unsettle(struct device *dev)
+{
+	struct rev_unsettled *u = kzalloc(sizeof(*u), GFP_KERNEL | __GFP_NOFAIL);
+
+	mutex_lock(&rev_mutex);
+	u->dev = dev;
+	list_add(&u->node, &rev_unsettled);
+	mutex_unlock(&rev_mutex);
+}
+
 /* @dev's driver is going: so are the kernel devices it registered. */
 static void rev_unbind(struct device *dev)
 {
-	struct rev_unbinding *u = kzalloc(sizeof(*u), GFP_KERNEL);
 	struct rev_dev *rdev, *n;
 
+	rev_unsettle(dev);
 	mutex_lock(&rev_mutex);
-	if (u) {
-		u->dev = dev;
-		list_add(&u->node, &rev_unbinding);
-	}
 	list_for_each_entry_safe(rdev, n, &rev_devs, node) {
 		if (rdev->kdev != dev)
 			continue;
@@ -538,13 +553,13 @@ static void rev_unbind(struct device *dev)
 	mutex_unlock(&rev_mutex);
 }
 
-/* @dev's driver is gone, or its probe failed. */
-static void rev_unbound(struct device *dev)
+/* @dev's driver is bound, gone, or its probe failed. */
+static void rev_settled(struct device *dev)
 {
-	struct rev_unbinding *u, *n;
+	struct rev_unsettled *u, *n;
 
 	mutex_lock(&rev_mutex);
-	list_for_each_entry_safe(u, n, &rev_unbinding, node) {
+	list_for_each_entry_safe(u, n, &rev_unsettled, node) {
 		if (u->dev != dev)
 			continue;
 		list_del(&u->node);
@@ -557,19 +572,20 @@ static int rev_bus_notify(struct notifier_block *nb, unsigned long action,
 			  void *data)
 {
 	switch (action) {
+	case BUS_NOTIFY_BIND_DRIVER:
+		rev_unsettle(data);
+		break;
 	case BUS_NOTIFY_BOUND_DRIVER:
+		rev_settled(data);
 		rev_scan();
 		break;
 	case BUS_NOTIFY_UNBIND_DRIVER:
 		rev_unbind(data);
 		break;
 	case BUS_NOTIFY_DRIVER_NOT_BOUND:
-		/* A probe that registered with dmaengine, then failed. */
-		rev_unbind(data);
-		rev_unbound(data);
-		break;
+		/* Its channels were never bridged: it was unsettled. */
 	case BUS_NOTIFY_UNBOUND_DRIVER:
-		rev_unbound(data);
+		rev_settled(data);
 		break;
 	}
 	return NOTIFY_DONE;
@@ -585,7 +601,7 @@ static struct notifier_block rev_pci_nb = {
 
 static void rev_remove_all(void)
 {
-	struct rev_unbinding *u, *un;
+	struct rev_unsettled *u, *un;
 	struct rev_dev *rdev, *n;
 
 	mutex_lock(&rev_mutex);
@@ -593,7 +609,7 @@ static void rev_remove_all(void)
 		list_del(&rdev->node);
 		dmaeng_device_unregister(&rdev->ddev);
 	}
-	list_for_each_entry_safe(u, un, &rev_unbinding, node) {
+	list_for_each_entry_safe(u, un, &rev_unsettled, node) {
 		list_del(&u->node);
 		kfree(u);
 	}
