@@ -127,6 +127,19 @@ have_module() { [ -f "$DMAENG_MODDIR/$1.ko" ]; }
 
 refcnt() { cat "/sys/module/$1/refcnt" 2>/dev/null || echo none; }
 
+# class_chans CLASS DEV: the channels in /sys/class/CLASS (dmaeng, or the
+# kernel's dma) whose device is DEV (by name), one per line
+class_chans() {
+	for _c in /sys/class/$1/dma*chan*; do
+		[ -e "$_c" ] || continue
+		[ "$(basename "$(readlink -f "$_c/device")")" = "$2" ] &&
+			basename "$_c"
+	done
+}
+
+# in_use_all: every dmaeng channel's in_use, on one line
+in_use_all() { cat /sys/class/dmaeng/*/in_use 2>/dev/null | tr '\n' ' ' | sed 's/ $//'; }
+
 # dmaeng_test helpers.
 DT=/sys/kernel/debug/dmaeng_test
 DTP=/sys/module/dmaeng_test/parameters

@@ -9,7 +9,6 @@
 suite_begin dmaeng_e2e_netcopy
 nc=/proc/sys/dmaeng/netcopy
 st=/sys/kernel/debug/dmaeng_netcopy/stats
-in_use_all() { cat /sys/class/dmaeng/*/in_use 2>/dev/null | tr '\n' ' ' | sed 's/ $//'; }
 ncrun() {	# ncrun ARGS...: run netcopy, its result line to the console
 	_o=$(netcopy "$@" 2>&1)
 	_rc=$?

@@ -153,16 +153,9 @@ t_eq "20 copies, 0 failures, all by the engine" \
 t_run "rmmod dmaeng_test" rmmod dmaeng_test
 
 echo "-- the kernel's dmatest on both devices, through dmaeng_to_dmaengine"
-# The dmaengine channel whose DMA device is PCI device $1.
-kchan_of() {
-	for _c in /sys/class/dma/dma*chan*; do
-		[ "$(basename "$(readlink -f "$_c/device")")" = "$1" ] &&
-			basename "$_c"
-	done
-}
 t_run "load dmaeng_to_dmaengine" modload dmaeng_to_dmaengine
 t_eq "each device's channel is a dmaengine channel" \
-	"$(kchan_of $N | wc -l) $(kchan_of $W | wc -l)" "1 1"
+	"$(class_chans dma $N | wc -l) $(class_chans dma $W | wc -l)" "1 1"
 t_run "load dmatest" modload dmatest
 t_do "start dmatest: 4 copies of up to 8 KiB per device" \
 	kt_start iterations=4 threads_per_chan=1 test_buf_size=8192 timeout=10000
@@ -173,7 +166,7 @@ t_eq "2 threads: 8 tests, 0 failures" "$(kt_totals)" "2 8 0"
 t_do "give the channels back" kt_release
 t_eq "released: in_use 0 0, refcnt dmaeng_edu 0" \
 	"$(in_use $CN) $(in_use $CW) $(refcnt dmaeng_edu)" "0 0 0"
-KN=$(kchan_of $N)
+KN=$(class_chans dma $N)
 # dmatest maps its buffers itself: a PCI unbind while it has one mapped
 # makes dma-debug warn (pending DMA allocations), however soon the aborted
 # descriptor's callback wakes it.  So the unplug comes while dmatest holds
@@ -182,7 +175,7 @@ KN=$(kchan_of $N)
 t_do "dmatest takes both channels again (20 copies each), not started" \
 	kt_take iterations=20 timeout=3000
 t_run "host: device_del edu1 while dmatest holds its channel" host del edu1
-t_eq "$W's dmaengine channel is gone" "$(kchan_of $W | wc -l)" 0
+t_eq "$W's dmaengine channel is gone" "$(class_chans dma $W | wc -l)" 0
 t_eq "dmatest still holds the dead channel: refcnt dmaeng_edu 4" \
 	"$(refcnt dmaeng_edu)" 4
 t_run "start dmatest" sh -c "echo 1 > $KT/run"

@@ -13,14 +13,7 @@ B=dmaeng_to_dmaengine
 drv=/sys/bus/platform/drivers/$M
 
 # The dmaengine channels whose device is dmaeng_memcpy's platform device.
-bridged() {
-	for _c in /sys/class/dma/dma*chan*; do
-		[ -e "$_c" ] || continue
-		[ "$(basename "$(readlink -f "$_c/device")")" = $M ] &&
-			basename "$_c"
-	done
-}
-in_use_all() { cat /sys/class/dmaeng/dma*chan*/in_use | tr '\n' ' ' | sed 's/ $//'; }
+bridged() { class_chans dma $M; }
 
 echo "-- bridged when the provider comes, nothing held"
 t_run "load dmaeng_core" core_load

@@ -13,14 +13,7 @@ K=dmaeng_kadapter
 R=dmaengine_to_dmaeng
 
 # The dmaeng channels whose device is the kernel driver's device.
-bridged() {
-	for _c in /sys/class/dmaeng/dma*chan*; do
-		[ -e "$_c" ] || continue
-		[ "$(basename "$(readlink -f "$_c/device")")" = $K ] &&
-			basename "$_c"
-	done
-}
-in_use_all() { cat /sys/class/dmaeng/dma*chan*/in_use | tr '\n' ' ' | sed 's/ $//'; }
+bridged() { class_chans dmaeng $K; }
 
 echo "-- every free kernel MEMCPY channel becomes a dmaeng channel"
 t_run "load dmaeng_core" core_load
