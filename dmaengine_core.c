@@ -446,14 +446,10 @@ static void dmaeng_client_collect(struct dmaeng_client *client,
 	list_for_each_entry(chan, &ddev->channels, device_node) {
 		if (chan->private_held || (only && chan != only))
 			continue;
-		err = -ENOMEM;
 		hold = kmalloc(sizeof(*hold), GFP_KERNEL);
-		if (hold) {
-			err = dmaeng_chan_get(chan);
-			if (err)
-				kfree(hold);
-		}
+		err = hold ? dmaeng_chan_get(chan) : -ENOMEM;
 		if (err) {
+			kfree(hold);
 			dev_warn(ddev->dev, "dmaeng: client %s skips %s: %d\n",
 				 client->name ?: "?", chan->name, err);
 			continue;

@@ -44,6 +44,7 @@
 #include <linux/hash.h>
 #include <linux/highmem.h>
 #include <linux/mm.h>
+#include <linux/refcount.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <net/sock.h>
@@ -285,7 +286,7 @@ struct nc_dma {
 	unsigned int dst_lo[NC_WINDOW_PAGES];	/* mapped from this offset */
 	unsigned int dst_len[NC_WINDOW_PAGES];
 	struct list_head xfers;
-	atomic_t inflight;			/* + 1 while submitting */
+	refcount_t inflight;			/* + 1 while submitting */
 	struct completion done;
 };
 
@@ -294,7 +295,7 @@ static void nc_xfer_done(void *param, enum dmaeng_result result)
 	struct nc_xfer *x = param;
 
 	x->result = result;
-	if (atomic_dec_and_test(&x->dma->inflight))
+	if (refcount_dec_and_test(&x->dma->inflight))
 		complete(&x->dma->done);
 }
 
@@ -377,9 +378,9 @@ static int nc_queue(struct nc_dma *d, struct nc_chunk *c, struct page *page,
 	tx->callback = nc_xfer_done;
 	tx->callback_param = x;
 	dmaeng_set_unmap(tx, unmap);
-	atomic_inc(&d->inflight);
+	refcount_inc(&d->inflight);
 	if (dmaeng_submit(tx) < 0) {
-		atomic_dec(&d->inflight);
+		refcount_dec(&d->inflight);
 		nc_count(NC_FALLBACK_SUBMIT, 1);
 		goto free;
 	}
@@ -502,7 +503,7 @@ void nc_dma_window(struct nc_window *win)
 	if (d) {
 		d->win = win;
 		INIT_LIST_HEAD(&d->xfers);
-		atomic_set(&d->inflight, 1);
+		refcount_set(&d->inflight, 1);
 		init_completion(&d->done);
 		nc_map_dst(d);
 		list_for_each_entry(c, &win->chunks, node) {
@@ -512,7 +513,7 @@ void nc_dma_window(struct nc_window *win)
 				c->failed = true;
 		}
 		dmaeng_issue_pending(d->chan);
-		if (!atomic_dec_and_test(&d->inflight))
+		if (!refcount_dec_and_test(&d->inflight))
 			wait_for_completion(&d->done);
 		/* Unmap before the phase ends: then the channel may go. */
 		nc_unmap_dst(d);
