@@ -19,7 +19,8 @@ step() { echo "== $*"; }
 
 step "dependencies"
 # shellcheck disable=SC2046
-tools/deps.sh $([ "$mode" = bench ] && echo gnuplot-nox)
+tools/deps.sh $([ "$mode" = bench ] && echo gnuplot-nox) \
+	$([ "$mode" = check ] && echo linux-headers-rt-amd64 clang lld llvm coccinelle)
 step "test kernel (build/kernel/obj: lockdep, KASAN, UBSAN, debug objects, hang detectors)"
 tools/kernel.sh test >/dev/null
 # The KCSAN kernel (it cannot be combined with KASAN): make check runs the
@@ -29,6 +30,13 @@ case $mode in check|selftest) kcsan=1 ;; esac
 if [ $kcsan = 1 ]; then
 	step "KCSAN kernel (build/kernel/obj-kcsan)"
 	tools/kernel.sh kcsan >/dev/null
+fi
+# make check also builds the 6.12 source with clang (LLVM=1), as the
+# distributions that build their kernels with clang do, and boots Debian's
+# own stock and real-time kernels.
+if [ "$mode" = check ]; then
+	step "clang-built kernel (build/kernel/obj-llvm, LLVM=1)"
+	tools/kernel.sh llvm >/dev/null
 fi
 
 mkdir -p "$out"
@@ -81,13 +89,23 @@ $noload"
 fi
 
 if [ "$mode" = check ]; then
-	stock=$(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1)
-	step "modules against Debian's stock headers (${stock##*/})"
-	if [ -n "$stock" ] && tools/modules.sh "$stock" build/m-stock W=1 >/dev/null; then
-		host_check ok "modules build against ${stock##*/} with W=1, no warning"
-	else
-		host_check "not ok" "modules build against ${stock:-stock headers} with W=1, no warning"
-	fi
+	# Debian's kernels, the headers users build against and the image
+	# those headers are for (tools/distro-kernel.sh: fetched, unpacked,
+	# never installed).  stock: linux-headers-amd64; rt: PREEMPT_RT.
+	declare -A dimg dkos
+	for fl in stock rt; do
+		hdr=$(tools/distro-kernel.sh --headers $fl || true)
+		step "modules against Debian's $fl headers (${hdr##*/})"
+		build_mods "dkos[$fl]" "${hdr:-/nonexistent}" build/m-$fl \
+			"modules build against ${hdr##*/} with W=1, no warning" W=1
+		if img=$(tools/distro-kernel.sh $fl | cut -d' ' -f1) && [ -f "$img" ]; then
+			dimg[$fl]=$img
+			host_check ok "Debian's $fl kernel image ${img##*/} (apt-get download, dpkg-deb -x)"
+		else
+			host_check "not ok" "Debian's $fl kernel image for ${hdr##*/} (apt-get download, dpkg-deb -x)"
+		fi
+	done
+	stock=$(tools/distro-kernel.sh --headers stock || true)
 
 	step "packaging against ${stock##*/}: modinfo, make install/uninstall, DKMS"
 	for p in modinfo install dkms; do
@@ -111,6 +129,30 @@ if [ "$mode" = check ]; then
 		host_check ok "builds in-tree as drivers/dmaeng with its Kconfig, W=1, no warning"
 	else
 		host_check "not ok" "builds in-tree as drivers/dmaeng with its Kconfig, W=1, no warning"
+	fi
+
+	step "clang: modules (LLVM=1 W=1) and the in-tree build against build/kernel/obj-llvm"
+	# The modules' .comment proves which compiler built them.
+	if tools/modules.sh build/kernel/obj-llvm build/m-llvm LLVM=1 W=1 \
+		DMAENG_BENCH=m >/dev/null &&
+	   readelf -p .comment build/m-llvm/src/dmaeng_core.ko | grep -q clang; then
+		host_check ok "modules build with LLVM=1 (clang) and W=1, no warning"
+	else
+		host_check "not ok" "modules build with LLVM=1 (clang) and W=1, no warning"
+	fi
+	if tools/intree.sh build/kernel/obj-llvm LLVM=1 >/dev/null &&
+	   readelf -p .comment build/intree-llvm/obj/drivers/dmaeng/dmaeng_core.ko |
+		grep -q clang; then
+		host_check ok "builds in-tree with LLVM=1 (clang), W=1, no warning"
+	else
+		host_check "not ok" "builds in-tree with LLVM=1 (clang), W=1, no warning"
+	fi
+
+	step "coccicheck MODE=report: the 6.12 tree's semantic patches (build/cocci)"
+	if n=$(tools/coccicheck.sh) && [ "$n" -gt 50 ]; then
+		host_check ok "make coccicheck MODE=report M=...: $n semantic patches, no report"
+	else
+		host_check "not ok" "make coccicheck MODE=report M=...: no report"
 	fi
 
 	step "make docs (Sphinx, warnings as errors)"
@@ -178,6 +220,12 @@ step "initramfs"
 tools/initramfs.sh "$out/initramfs.cpio.gz" $kos
 # shellcheck disable=SC2086
 [ $kcsan = 1 ] && tools/initramfs.sh "$out/initramfs-kcsan.cpio.gz" $kkos
+if [ "$mode" = check ]; then
+	for fl in stock rt; do
+		# shellcheck disable=SC2086
+		tools/initramfs.sh "$out/initramfs-$fl.cpio.gz" ${dkos[$fl]}
+	done
+fi
 
 case $mode in
 shell)
@@ -233,11 +281,21 @@ fi
 # it must report; $out/boots.list maps labels to boot directories.
 : > "$out/boots.list"
 n=0
-boot() {	# boot LABEL KERNEL-OBJDIR INITRAMFS KUNIT SCENARIOS EXTRA-ARGS [QEMU-ARGS]
+# The capabilities each kernel has (dmaeng.caps=, tools/guest/lib.sh): the
+# checks that need one a kernel lacks are reported as skipped there, and
+# the guest proves the declaration against the kernel it booted.
+caps_of() {
+	case $1 in
+	test:*|kcsan:*)	echo kunit,dmadebug,kmemleak,failslab ;;
+	rt:*)		echo rt ;;
+	*)		echo ;;
+	esac
+}
+boot() {	# boot LABEL KERNEL-OBJDIR|IMAGE INITRAMFS KUNIT SCENARIOS EXTRA-ARGS [QEMU-ARGS]
 	n=$((n + 1))
 	step "guest boot $n ($1): plan $mode, scenarios ${5:-none}${6:+ ($6)}${7:+ [qemu: $7]}"
 	tools/run-guest.sh -t "$limit" -k "$2" -p "$mode" -o "$out/boot$n" \
-		-a "dmaeng.boot=$n dmaeng.kunit=$4 dmaeng.scenarios=$5 $6" \
+		-a "dmaeng.boot=$n dmaeng.kunit=$4 dmaeng.scenarios=$5 dmaeng.caps=$(caps_of "$1") $6" \
 		-q "${7:-}" "$3"
 	cat "$out/boot$n/console.log" >> "$out/console.log"
 	cat "$out/boot$n/results.ktap" >> "$out/results.ktap"
@@ -269,6 +327,20 @@ if [ "$mode" = check ]; then
 		60-soak,80-bridge,85-bridge-rev ""
 	boot kcsan:2 build/kernel/obj-kcsan "$out/initramfs-kcsan.cpio.gz" 0 \
 		70-edu "" "$(sed -n 's/^# qemu: //p' tools/guest/scenarios/70-edu.sh)"
+	# Debian's own kernels, with the modules built against their headers:
+	# the end-to-end scenarios that run on a kernel without debug
+	# features (the checks that need one are skipped by capability):
+	# pinning and in_use in both load orders, hot-unplug by sysfs unbind,
+	# verified copies, the transfer types, the net-copy streams and
+	# disable_dma, the bad-input table.
+	distro_scen=10-refcount,15-lifetime,20-memcpy,25-throughput,35-xfer,40-netcopy,50-badinput
+	for fl in stock rt; do
+		# Without its image the boot's suites are missing: the manifest fails.
+		if [ -n "${dimg[$fl]:-}" ]; then
+			boot "$fl:1" "${dimg[$fl]}" "$out/initramfs-$fl.cpio.gz" 0 \
+				"$distro_scen" ""
+		fi
+	done
 fi
 echo "$n" > "$out/boots"
 step "results (kunit.py parse)"

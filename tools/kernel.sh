@@ -13,6 +13,10 @@
 #          -> build/kernel/obj
 #   kcsan  tools/dmaeng.config + tools/sanitize-kcsan.config (KCSAN cannot
 #          be combined with KASAN) -> build/kernel/obj-kcsan
+#   llvm   tools/dmaeng.config built with LLVM=1 (clang, ld.lld, llvm-ar...),
+#          as distributions that build with clang do: the modules and the
+#          in-tree build are proved warning-free against it
+#          -> build/kernel/obj-llvm
 #
 # Each variant is cached on its own: it is rebuilt only when the source
 # package version, one of its fragments or this script's build recipe
@@ -31,7 +35,11 @@ test)	obj=$kdir/obj
 	fragments="$top/tools/dmaeng.config $top/tools/sanitize-kasan.config" ;;
 kcsan)	obj=$kdir/obj-kcsan
 	fragments="$top/tools/dmaeng.config $top/tools/sanitize-kcsan.config" ;;
-*)	echo "kernel: unknown variant '$variant' (test, kcsan)" >&2; exit 2 ;;
+llvm)	obj=$kdir/obj-llvm
+	fragments="$top/tools/dmaeng.config"
+	# make takes LLVM from the environment, merge_config.sh's make too.
+	export LLVM=1 ;;
+*)	echo "kernel: unknown variant '$variant' (test, kcsan, llvm)" >&2; exit 2 ;;
 esac
 recipe=2	# bump when the build commands below change
 
@@ -43,7 +51,8 @@ log() { echo "kernel: $*" >&2; }
 [ -f "$tarball" ] || { log "missing $tarball (apt-get install $pkg)"; exit 1; }
 version=$(dpkg-query -W -f '${Version}' "$pkg" 2>/dev/null || stat -c %Y "$tarball")
 # shellcheck disable=SC2086
-key=$( (echo "$version"; echo "recipe=$recipe"; cat $fragments) | sha256sum | cut -d' ' -f1)
+key=$( (echo "$version"; echo "recipe=$recipe"; cat $fragments
+	 if [ -n "${LLVM:-}" ]; then clang --version | head -n 1; fi) | sha256sum | cut -d' ' -f1)
 
 mkdir -p "$kdir"
 if [ "$(cat "$src/.dmaeng-version" 2>/dev/null)" != "$version" ]; then

@@ -1,11 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# run-guest.sh [-t SECONDS] [-k KERNEL-OBJDIR] [-a "CMDLINE ARGS"]
+# run-guest.sh [-t SECONDS] [-k KERNEL-OBJDIR|IMAGE] [-a "CMDLINE ARGS"]
 #              [-q "QEMU ARGS"] [-i|-v] -p PLAN -o OUTDIR INITRAMFS
 #
 # Boot a cached test kernel (default build/kernel/obj, the sanitizer test
-# kernel; -k build/kernel/obj-kcsan for the KCSAN one) under QEMU TCG
+# kernel; -k build/kernel/obj-kcsan for the KCSAN one, or a kernel image
+# such as Debian's from tools/distro-kernel.sh) under QEMU TCG
 # (never KVM here) with two vCPUs and the given initramfs.  The guest's
 # /init runs PLAN.  OUTDIR gets console.log (ttyS0, the whole console),
 # results.raw (ttyS1, what the guest streamed) and results.ktap (its suites,
@@ -28,7 +29,7 @@ kobj=$top/build/kernel/obj
 while getopts "t:k:a:q:ivp:o:" opt; do
 	case $opt in
 	t) timeout=$OPTARG ;;
-	k) kobj=$(cd "$OPTARG" && pwd) ;;
+	k) kobj=$(cd "$(dirname "$OPTARG")" && pwd)/$(basename "$OPTARG") ;;
 	a) append=$OPTARG ;;
 	q) qextra=$OPTARG ;;
 	i) interactive=1 ;;
@@ -41,6 +42,8 @@ done
 shift $((OPTIND - 1))
 initramfs=$1
 kernel=$kobj/arch/x86/boot/bzImage
+# -k also takes a kernel image itself (Debian's, tools/distro-kernel.sh).
+[ -f "$kobj" ] && kernel=$kobj
 [ -n "$plan" ] && [ -n "$out" ] && [ -f "$initramfs" ] && [ -f "$kernel" ] || {
 	echo "usage: run-guest.sh [-t S] [-a ARGS] [-q QEMU-ARGS] [-i|-v] -p PLAN -o OUTDIR INITRAMFS" >&2
 	exit 2

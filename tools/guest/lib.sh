@@ -14,13 +14,54 @@ DMAENG_RESULTS=${DMAENG_RESULTS:-/dev/ttyS1}
 
 suite_begin() {
 	_suite=$1
+	_needs=
 	_n=0
 	_nfail=0
 	echo "== scenario $1"
 	echo "# dmaeng-suite-begin $1" > "$DMAENG_RESULTS"
 }
 
+# Kernel capabilities.  The host declares what the kernel it boots has on
+# the command line, dmaeng.caps=CAP,CAP... (tools/check.sh: every one on
+# its test kernels, none on Debian's stock and real-time kernels), and the
+# machine suite (plan-check.sh) proves the declaration against the kernel
+# both ways.  Without dmaeng.caps= (make demo, make bench: the test kernel)
+# the kernel has them all.
+#   kunit     CONFIG_KUNIT with its debugfs
+#   dmadebug  CONFIG_DMA_API_DEBUG (/sys/kernel/debug/dma-api)
+#   kmemleak  CONFIG_DEBUG_KMEMLEAK
+#   failslab  CONFIG_FAILSLAB with its debugfs
+#   rt        PREEMPT_RT (declared on the real-time kernel only)
+DMAENG_CAPS_ALL="kunit dmadebug kmemleak failslab"
+if grep -q 'dmaeng\.caps=' /proc/cmdline; then
+	DMAENG_CAPS=$(sed -n 's/.*dmaeng\.caps=\([^ ]*\).*/\1/p' /proc/cmdline | tr , ' ')
+else
+	DMAENG_CAPS=$DMAENG_CAPS_ALL
+fi
+
+# have_cap CAP: the kernel was declared to have CAP
+have_cap() {
+	case " $DMAENG_CAPS " in *" $1 "*) return 0 ;; esac
+	return 1
+}
+
+# needs CAP: the checks that follow need CAP, up to "needs -" (or the
+# suite's end).  On a kernel declared without it, each of them is reported
+# as "ok N DESC # SKIP needs CAP" and its command is not run, so that the
+# check is counted and tools/plan.manifest pins how many a boot skips.
+needs() { _needs=${1#-}; }
+
+# _skipped DESC: record DESC as skipped if the checks need a capability
+# this kernel lacks (and succeed); fail otherwise
+_skipped() {
+	[ -n "${_needs:-}" ] && ! have_cap "$_needs" || return 1
+	_n=$((_n + 1))
+	echo "[$_suite] ok $_n - $1 # SKIP needs $_needs"
+	echo "    ok $_n $1 # SKIP needs $_needs" > "$DMAENG_RESULTS"
+}
+
 _record() {	# _record ok|"not ok" DESC [DIAG...]
+	_skipped "$2" && return 0
 	_status=$1
 	_desc=$2
 	shift 2
@@ -53,6 +94,7 @@ t_eq() {
 
 # t_run DESC CMD...: the command succeeds
 t_run() {
+	_skipped "$1" && return 0
 	_d=$1
 	shift
 	if _out=$("$@" 2>&1); then
@@ -89,6 +131,7 @@ errno_text() {
 # t_refused DESC ERRNO CMD...: the command fails, and what it says is the
 # message of ERRNO (e.g. EINVAL: "Invalid argument"), not some other error
 t_refused() {
+	_skipped "$1" && return 0
 	_d=$1
 	_e=$2
 	shift 2
@@ -104,6 +147,7 @@ t_refused() {
 }
 
 suite_end() {
+	_needs=
 	echo "# dmaeng-suite-end $_suite $_n" > "$DMAENG_RESULTS"
 }
 
@@ -274,6 +318,7 @@ wait_until() {
 # t_do DESC CMD...: like t_run, but CMD runs in this shell (kt_start
 # counts its runs in a variable)
 t_do() {
+	_skipped "$1" && return 0
 	_d=$1
 	shift
 	if "$@" > /tmp/t_do.out 2>&1; then

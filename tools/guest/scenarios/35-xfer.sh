@@ -69,8 +69,10 @@ t_eq "500 sg transfers, 0 failures" \
 t_run "run test=memcpy still: 2 x 100 copies" \
 	dt_run test=memcpy iterations=100 max_size=65536 threads_per_chan=1
 t_eq "200 copies, 0 failures" "$(dt_sum copies) $(dt_sum failures)" "200 0"
-t_eq "all mappings released: outstanding 0, dma-debug lists none" \
-	"$(chan_stat dma0chan0 outstanding) $(dma_debug_count dmaeng_memcpy)" "0 0"
+t_eq "all mappings released: outstanding 0" "$(chan_stat dma0chan0 outstanding)" 0
+needs dmadebug
+t_eq "dma-debug lists no mapping of the device" "$(dma_debug_count dmaeng_memcpy)" 0
+needs -
 t_run "rmmod dmaeng_test" rmmod dmaeng_test
 t_run "rmmod dmaeng_memcpy" rmmod dmaeng_memcpy
 
@@ -98,8 +100,10 @@ t_run "pause was supported, not skipped" \
 	sh -c "! grep -q 'pause unsupported' $DT/results"
 t_eq "named channels given back: in_use 0 0, refcnt 0" \
 	"$(in_use_of $Y) $(refcnt dmaeng_memcpy2)" "0 0 0"
+needs dmadebug
 t_eq "all mappings released: dma-debug lists none" \
 	"$(dma_debug_count dmaeng_memcpy2)" 0
+needs -
 
 echo "-- the named channels' provider can go between runs"
 t_run "load dmaeng_memcpy caps=memcpy,interrupt (a memcpy-only device)" \

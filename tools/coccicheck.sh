@@ -1,0 +1,41 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# coccicheck.sh
+#
+# The kernel's own Coccinelle run, `make coccicheck MODE=report M=...`,
+# with every semantic patch of the 6.12 tree (scripts/coccinelle/), over
+# the kernel code of this tree: a copy in build/cocci/src of everything but
+# the userspace programs (tools/netcopy/) and the deliberately broken
+# modules of make check-selftest (tools/selftest/).  Fails on any report;
+# the log is build/cocci/coccicheck.log.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+src=$top/build/kernel/src
+obj=$top/build/kernel/obj
+work=$top/build/cocci
+command -v spatch >/dev/null || { echo "coccicheck: spatch missing (coccinelle)" >&2; exit 1; }
+
+rm -rf "$work"
+mkdir -p "$work/src"
+rsync -a --prune-empty-dirs --exclude /build --exclude /.git \
+	--exclude /tools/netcopy --exclude /tools/selftest \
+	--include '*/' --include '*.[ch]' --include Kbuild --include Makefile \
+	--exclude '*' "$top/" "$work/src/"
+
+log=$work/coccicheck.log
+# coccicheck runs spatch once per semantic patch, J at a time.
+if ! make -C "$src" O="$obj" coccicheck MODE=report M="$work/src" \
+	J="$(nproc)" V=1 > "$log" 2>&1; then
+	tail -n 20 "$log" >&2
+	echo "coccicheck: make coccicheck failed (log: $log)" >&2
+	exit 1
+fi
+# A report names the file and line: "FILE.c:LINE:COL-COL: MESSAGE".
+if grep -E '^[^ ]+\.[ch]:[0-9]+' "$log" | sed "s|$work/src/||" >&2; then
+	echo "coccicheck: reports (log: $log)" >&2
+	exit 1
+fi
+# Prove it ran: the number of semantic patches it applied.
+grep -c '^Processing ' "$log" || true
