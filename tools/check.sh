@@ -15,7 +15,7 @@ out=build/$mode
 kobj=build/kernel/obj
 t0=$(date +%s)
 
-step() { echo "== $*"; }
+step() { echo "== [$(( $(date +%s) - t0 ))s] $*"; }
 
 step "dependencies"
 # shellcheck disable=SC2046
@@ -141,7 +141,7 @@ if [ "$mode" = check ]; then
 		host_check "not ok" "modules build with LLVM=1 (clang) and W=1, no warning"
 	fi
 	if tools/intree.sh build/kernel/obj-llvm LLVM=1 >/dev/null &&
-	   readelf -p .comment build/intree-llvm/obj/drivers/dmaeng/dmaeng_core.ko |
+	   readelf -p .comment build/intree-llvm/obj/drivers/dmaeng/dmaengine_core.o |
 		grep -q clang; then
 		host_check ok "builds in-tree with LLVM=1 (clang), W=1, no warning"
 	else
@@ -278,7 +278,10 @@ if [ "$mode" = soak ]; then
 	limit=${SOAK_TIMEOUT:-7200}
 fi
 # Every boot has a label, KERNEL:N, by which tools/plan.manifest pins what
-# it must report; $out/boots.list maps labels to boot directories.
+# it must report; $out/boots.list maps labels to boot directories.  What
+# the boots of an earlier run left is gone first (console.log and
+# results.ktap are appended to, boot by boot).
+rm -rf "$out"/boot[0-9]* "$out/console.log" "$out/results.ktap" "$out/qemu.rc"
 : > "$out/boots.list"
 n=0
 # The capabilities each kernel has (dmaeng.caps=, tools/guest/lib.sh): the
@@ -294,6 +297,7 @@ caps_of() {
 boot() {	# boot LABEL KERNEL-OBJDIR|IMAGE INITRAMFS KUNIT SCENARIOS EXTRA-ARGS [QEMU-ARGS]
 	n=$((n + 1))
 	step "guest boot $n ($1): plan $mode, scenarios ${5:-none}${6:+ ($6)}${7:+ [qemu: $7]}"
+	local b0=$SECONDS
 	tools/run-guest.sh -t "$limit" -k "$2" -p "$mode" -o "$out/boot$n" \
 		-a "dmaeng.boot=$n dmaeng.kunit=$4 dmaeng.scenarios=$5 dmaeng.caps=$(caps_of "$1") $6" \
 		-q "${7:-}" "$3"
@@ -302,6 +306,7 @@ boot() {	# boot LABEL KERNEL-OBJDIR|IMAGE INITRAMFS KUNIT SCENARIOS EXTRA-ARGS [
 	rc=$(cat "$out/boot$n/qemu.rc")
 	[ "$rc" = 0 ] || echo "$rc" > "$out/qemu.rc"
 	echo "$1 boot$n" >> "$out/boots.list"
+	echo "   boot $n ($1): $((SECONDS - b0))s"
 }
 i=0
 for args in "${boot_args[@]}"; do

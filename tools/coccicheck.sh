@@ -7,8 +7,11 @@
 # with every semantic patch of the 6.12 tree (scripts/coccinelle/), over
 # the kernel code of this tree: a copy in build/cocci/src of everything but
 # the userspace programs (tools/netcopy/) and the deliberately broken
-# modules of make check-selftest (tools/selftest/).  Fails on any report;
-# the log is build/cocci/coccicheck.log.
+# modules of make check-selftest (tools/selftest/).  The copy holds one
+# planted finding, tools/cocci/canary.c: the run must report it and
+# nothing else, which proves spatch read the tree and that a report is
+# recognised.  Prints the number of semantic patches applied; the log is
+# build/cocci/coccicheck.log.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -32,10 +35,21 @@ if ! make -C "$src" O="$obj" coccicheck MODE=report M="$work/src" \
 	echo "coccicheck: make coccicheck failed (log: $log)" >&2
 	exit 1
 fi
+# Every source file of the tree was copied (a filter that copied nothing
+# would pass any check).
+want=$(cd "$top" && git ls-files '*.c' 2>/dev/null |
+       grep -cv -e '^tools/netcopy/' -e '^tools/selftest/' || true)
+got=$(find "$work/src" -name '*.c' | wc -l)
+[ "$want" = 0 ] || [ "$got" = "$want" ] ||
+	{ echo "coccicheck: copied $got C files, the tree has $want" >&2; exit 1; }
 # A report names the file and line: "FILE.c:LINE:COL-COL: MESSAGE".
-if grep -E '^[^ ]+\.[ch]:[0-9]+' "$log" | sed "s|$work/src/||" >&2; then
+reports=$(grep -E '^[^ ]+\.[ch]:[0-9]+' "$log" | sed "s|$work/src/||" || true)
+if ! echo "$reports" | grep -q '^tools/cocci/canary\.c:19:.*atomic_dec_and_test'; then
+	echo "coccicheck: the planted finding in tools/cocci/canary.c was not reported" >&2
+	exit 1
+fi
+if echo "$reports" | grep -v '^tools/cocci/canary\.c:' >&2; then
 	echo "coccicheck: reports (log: $log)" >&2
 	exit 1
 fi
-# Prove it ran: the number of semantic patches it applied.
 grep -c '^Processing ' "$log" || true

@@ -16,8 +16,11 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 src=$top/build/kernel/src
 kobj=$(cd "${1:-$top/build/kernel/obj}" && pwd)
 shift $(( $# > 0 ? 1 : 0 ))
-variant=${kobj##*/obj}
-work=$top/build/intree$variant
+case ${kobj##*/} in
+obj)	work=$top/build/intree ;;
+obj-*)	work=$top/build/intree-${kobj##*/obj-} ;;
+*)	work=$top/build/intree-${kobj##*/} ;;
+esac
 rm -rf "$work"
 mkdir -p "$work"
 cp -as "$src" "$work/src"

@@ -109,8 +109,8 @@ def assemble(raw):
 
 
 def suites(lines, twice=None):
-    """{suite: (leaf checks, skips, failures)} of a boot's results; the
-    names reported more than once go to @twice."""
+    """{suite: (leaf checks, skips, failures, {skip reason: count})} of a
+    boot's results; the names reported more than once go to @twice."""
     res = {}
     name = None
     prev = 0
@@ -118,6 +118,7 @@ def suites(lines, twice=None):
         m = re.match(r'^    # Subtest: (\S+)', line)
         if m and name is None:
             name, leaves, skips, fails, prev = m.group(1), 0, 0, 0, 1
+            why = {}
             continue
         if name is None:
             continue
@@ -128,19 +129,32 @@ def suites(lines, twice=None):
         if depth == 0:
             if name in res and twice is not None:
                 twice.append(name)
-            res[name] = (leaves, skips, fails)
+            res[name] = (leaves, skips, fails, why)
             name = None
             continue
         if prev <= depth:  # no subtest closed here: a leaf
             leaves += 1
             if '# SKIP' in r.group(4):
                 skips += 1
+                w = r.group(4).split('# SKIP', 1)[1].strip()
+                why[w] = why.get(w, 0) + 1
             elif r.group(2) == 'not ok':
                 fails += 1
         prev = depth
     if name is not None:
-        res[name] = (leaves, skips, fails)
+        res[name] = (leaves, skips, fails, why)
     return res
+
+
+def needs_text(why):
+    """'needs CAP N, CAP N' for skips that all name a capability
+    ('needs CAP', tools/guest/lib.sh), else None."""
+    caps = []
+    for w, k in sorted(why.items()):
+        if not re.match(r'^needs \S+$', w):
+            return None
+        caps.append('%s %d' % (w.split()[1], k))
+    return 'needs ' + ', '.join(caps)
 
 
 def manifest(path, boots):
@@ -180,13 +194,17 @@ def manifest(path, boots):
         if key not in got:
             checks.append((False, desc, ['%s did not report at all' % suite]))
             continue
-        gn, gskips, _ = got[key]
+        gn, gskips, _, why = got[key]
         diag = []
         if gn != n:
             diag.append('%d checks reported, the manifest pins %d' % (gn, n))
         if gskips != skips:
             diag.append('%d skipped, the manifest allows %d%s' %
                         (gskips, skips, ' (%s)' % reason if reason else ''))
+        # A reason "needs CAP N, CAP N" pins the skips per capability.
+        elif reason.startswith('needs ') and needs_text(why) != reason:
+            diag.append('skipped: %s; the manifest allows: %s' %
+                        (needs_text(why) or ', '.join(sorted(why)), reason))
         checks.append((not diag, desc, diag))
     for key in sorted(set(got) - set(want)):
         checks.append((False, 'plan %s: %s is in the manifest' % key,
@@ -229,10 +247,11 @@ def main():
     elif cmd == 'list':
         for spec in sys.argv[2:]:
             label, _, path = spec.partition('=')
-            for suite, (n, skips, _) in suites(
+            for suite, (n, skips, _, why) in suites(
                     open(path).read().splitlines()).items():
                 print('%-8s %-36s %4d%s' % (label, suite, n,
-                      ' skip=%d REASON' % skips if skips else ''))
+                      '\tskip=%d %s' % (skips, needs_text(why) or 'REASON')
+                      if skips else ''))
     elif cmd == 'diag':
         diag(sys.argv[2], sys.argv[3])
     else:

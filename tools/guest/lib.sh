@@ -47,12 +47,15 @@ have_cap() {
 
 # needs CAP: the checks that follow need CAP, up to "needs -" (or the
 # suite's end).  On a kernel declared without it, each of them is reported
-# as "ok N DESC # SKIP needs CAP" and its command is not run, so that the
-# check is counted and tools/plan.manifest pins how many a boot skips.
+# as "ok N DESC # SKIP needs CAP", so that the check is counted and
+# tools/plan.manifest pins how many a boot skips, and for which capability.
+# The command of t_run, t_do and t_refused is not run then (t_eq's
+# arguments are the shell's: keep them to reads), and a skipped check
+# returns 1, so that nothing goes on as if it had passed.
 needs() { _needs=${1#-}; }
 
-# _skipped DESC: record DESC as skipped if the checks need a capability
-# this kernel lacks (and succeed); fail otherwise
+# _skipped DESC: if the checks need a capability this kernel lacks, record
+# DESC as skipped and succeed; otherwise fail (and record nothing)
 _skipped() {
 	[ -n "${_needs:-}" ] && ! have_cap "$_needs" || return 1
 	_n=$((_n + 1))
@@ -61,7 +64,7 @@ _skipped() {
 }
 
 _record() {	# _record ok|"not ok" DESC [DIAG...]
-	_skipped "$2" && return 0
+	_skipped "$2" && return 1
 	_status=$1
 	_desc=$2
 	shift 2
@@ -94,7 +97,7 @@ t_eq() {
 
 # t_run DESC CMD...: the command succeeds
 t_run() {
-	_skipped "$1" && return 0
+	_skipped "$1" && return 1
 	_d=$1
 	shift
 	if _out=$("$@" 2>&1); then
@@ -131,7 +134,7 @@ errno_text() {
 # t_refused DESC ERRNO CMD...: the command fails, and what it says is the
 # message of ERRNO (e.g. EINVAL: "Invalid argument"), not some other error
 t_refused() {
-	_skipped "$1" && return 0
+	_skipped "$1" && return 1
 	_d=$1
 	_e=$2
 	shift 2
@@ -283,7 +286,7 @@ map_totals() {
 }
 
 # Live mappings dma-debug lists for device $1
-dma_debug_count() { grep -c " $1 " /sys/kernel/debug/dma-api/dump; }
+dma_debug_count() { grep -c " $1 " /sys/kernel/debug/dma-api/dump 2>/dev/null; }
 
 # host REQUEST...: have the host do REQUEST through QEMU's monitor
 # (tools/guest/hostctl.py, over ttyS2) and print its reply: "del ID"
@@ -318,7 +321,7 @@ wait_until() {
 # t_do DESC CMD...: like t_run, but CMD runs in this shell (kt_start
 # counts its runs in a variable)
 t_do() {
-	_skipped "$1" && return 0
+	_skipped "$1" && return 1
 	_d=$1
 	shift
 	if "$@" > /tmp/t_do.out 2>&1; then

@@ -125,7 +125,8 @@ t_run "load dmaeng_test again" modload dmaeng_test
 t_eq "in_use 1 1" "$(chan_stat dma0chan0 in_use) $(chan_stat dma0chan1 in_use)" "1 1"
 
 echo "-- descriptor reserve: failslab fails every slab allocation of the test threads"
-needs failslab
+# Without failslab (Debian's kernels) the same runs go on, fault-free:
+# only the checks that faults were injected are skipped.
 fs_set probability=100 interval=1 times=100000 task-filter=Y verbose=0 \
 	ignore-gfp-wait=N
 have_cap failslab && failslab_kmalloc_only
@@ -135,12 +136,16 @@ injected=$(fs_injected)
 t_eq "blocking prep never failed: 640 submitted, 0 fallbacks" \
 	"$(dt_sum submitted) $(dt_sum fallbacks)" "640 0"
 t_eq "640 verified" "$(dt_sum copies) $(dt_sum failures)" "640 0"
+needs failslab
 t_run "failslab injected faults ($injected)" test "$injected" -gt 0
+needs -
 fs_set times=100000
 t_run "non-blocking prep, same load" \
 	dt_run make_it_fail=1 nowait=1 channel=dma0chan0 iterations=640 batch=64 max_size=2048
+needs failslab
 t_run "non-blocking prep failed and fell back to the CPU ($(dt_sum prep_failures))" \
 	test "$(dt_sum prep_failures)" -gt 0
+needs -
 t_eq "every fallback was a failed prep" "$(dt_sum fallbacks)" "$(dt_sum prep_failures)"
 t_eq "640 copies verified anyway" "$(dt_sum copies) $(dt_sum failures)" "640 0"
 t_run "submitted = completed + errors" dt_balanced
@@ -150,14 +155,15 @@ fs_set probability=5 times=100000
 t_run "run: 2 x 2 threads x 500 copies, non-blocking" \
 	dt_run make_it_fail=1 nowait=1 channel= threads_per_chan=2 iterations=500 batch=8 max_size=65536
 injected=$(fs_injected)
+needs failslab
 t_run "faults injected ($injected)" test "$injected" -gt 0
+needs -
 t_eq "2000 copies, 0 failures" "$(dt_sum copies) $(dt_sum failures)" "2000 0"
 t_run "submitted = completed + errors" dt_balanced
 t_eq "copies = submitted + fallbacks" \
 	"$(dt_sum copies)" "$(( $(dt_sum submitted) + $(dt_sum fallbacks) ))"
 fs_set probability=0
 dt_set make_it_fail=0 nowait=0
-needs -
 
 rmmod dmaeng_test
 rmmod dmaeng_memcpy
