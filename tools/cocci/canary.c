@@ -12,9 +12,7 @@ struct canary {
 	atomic_t users;
 };
 
-void canary_put(struct canary *c);
-
-void canary_put(struct canary *c)
+static void canary_put(struct canary *c)
 {
 	if (atomic_dec_and_test(&c->users))
 		kfree(c);
