@@ -92,9 +92,10 @@ if [ "$mode" = check ]; then
 	# Debian's kernels, the headers users build against and the image
 	# those headers are for (tools/distro-kernel.sh: fetched, unpacked,
 	# never installed).  stock: linux-headers-amd64; rt: PREEMPT_RT.
-	declare -A dimg dkos
+	declare -A dimg dkos dhdr
 	for fl in stock rt; do
 		hdr=$(tools/distro-kernel.sh --headers $fl || true)
+		dhdr[$fl]=$hdr
 		step "modules against Debian's $fl headers (${hdr##*/})"
 		build_mods "dkos[$fl]" "${hdr:-/nonexistent}" build/m-$fl \
 			"modules build against ${hdr##*/} with W=1, no warning" W=1
@@ -105,7 +106,7 @@ if [ "$mode" = check ]; then
 			host_check "not ok" "Debian's $fl kernel image for ${hdr##*/} (apt-get download, dpkg-deb -x)"
 		fi
 	done
-	stock=$(tools/distro-kernel.sh --headers stock || true)
+	stock=${dhdr[stock]}
 
 	step "packaging against ${stock##*/}: modinfo, make install/uninstall, DKMS"
 	for p in modinfo install dkms; do
