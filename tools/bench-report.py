@@ -3,15 +3,18 @@
 """bench-report.py OUTDIR MODE=RESULTS...
 
 The host side of `make bench`: reads the "fig KEY VALUE UNIT DESCRIPTION"
-lines each guest boot reported (one file per run mode, e.g. realtime and
-icount), and writes into OUTDIR:
+lines each guest boot reported (one file per mode: a kernel and a clock,
+e.g. prod-icount, prod-realtime, debug-icount, debug-realtime), and writes
+into OUTDIR:
 
-  results.md      every figure in every mode, then the ratios
-  throughput.png  MiB/s against copy size: CPU memcpy, dmaeng, dmaengine
+  results.md      the targets (on the first icount mode), every ratio and
+                  overhead in every mode, then every figure
+  throughput.png  MiB/s against copy size: CPU memcpy, the raw engine,
+                  dmaeng, dmaengine (icount modes)
   percopy.png     ns per 64-byte copy against the number of channels
 
-Ratios are computed here, within one mode (one boot), never across boots.
-Exits non-zero if a mode reported no figure.
+Ratios and differences are computed here, within one mode (one boot),
+never across boots.  Exits non-zero if a mode reported no figure.
 """
 
 import os
@@ -22,11 +25,21 @@ SIZES = (4096, 65536, 1048576)
 CHANS = (1, 2, 4, 8)
 
 
+PROF = "__prof__"    # the function_graph lines of a mode, not a figure
+
+
 def read_figs(path):
     figs = {}
+    prof = []
     with open(path, encoding="utf-8", errors="replace") as f:
         for line in f:
             parts = line.strip().split(None, 4)
+            if len(parts) == 5 and parts[0] == "prof":
+                try:
+                    prof.append((parts[3], parts[4], int(parts[1]), float(parts[2])))
+                except ValueError:
+                    pass
+                continue
             if len(parts) < 4 or parts[0] != "fig":
                 continue
             try:
@@ -34,13 +47,54 @@ def read_figs(path):
             except ValueError:
                 continue
             figs[parts[1]] = (value, parts[3], parts[4] if len(parts) > 4 else "")
+    if prof:
+        figs[PROF] = prof
     return figs
+
+
+# The entry points the trace phase follows, per engine, in call order.
+ENTRIES = {
+    "raw engine": ("db_raw_submit", "db_raw_issue", "db_raw_work"),
+    "dmaeng": ("dmaeng_prep_memcpy", "dmaeng_submit", "dmaeng_issue_pending", "mc_work",
+               "dmaeng_vchan_deliver"),
+    "dmaengine": ("ka_prep_memcpy", "ka_tx_submit", "ka_issue_pending", "ka_work"),
+}
+
+
+def where(modes):
+    """The function_graph breakdown, of each mode that has one."""
+    out = []
+    for m, figs in modes.items():
+        prof = figs.get(PROF)
+        if not prof:
+            continue
+        out += [f"## Where the time goes ({m})", "",
+                "ftrace's function_graph over 100 64-byte copies per engine "
+                "on one channel (the bench's trace phase): mean ns per call "
+                "of each entry point, and of each function it calls "
+                "directly (calls per entry call in brackets).  The tracer's "
+                "own cost is in every figure: compare them with each other.",
+                "", "| engine | entry point | calls | mean ns | callees: mean ns (calls per entry) |",
+                "| --- | --- | ---: | ---: | --- |"]
+        for eng, entries in ENTRIES.items():
+            for e in entries:
+                top = [p for p in prof if p[0] == e and p[1] == "-"]
+                if not top:
+                    continue
+                calls, mean = max(top[0][2], 1), top[0][3]
+                kids = sorted((p for p in prof if p[0] == e and p[1] != "-"),
+                              key=lambda p: -p[2] * p[3])
+                desc = ", ".join(f"`{p[1]}` {p[3]:,.0f} ({p[2] / calls:.2g})"
+                                 for p in kids[:8])
+                out.append(f"| {eng} | `{e}` | {calls} | {mean:,.0f} | {desc} |")
+        out.append("")
+    return out
 
 
 def fmt(v):
     if v is None:
         return "-"
-    if v >= 100:
+    if abs(v) >= 100:
         return f"{v:,.0f}"
     return f"{v:.2f}"
 
@@ -74,6 +128,62 @@ RATIOS = [
 ] + [
     (f"net-copy {s // 1024} KiB reads: ioctl / recv()",
      f"netcopy.ioctl.{s}", f"netcopy.recv.{s}") for s in SIZES
+] + [
+    (f"net-copy {s // 1024} KiB reads, receiver CPU per KiB: ioctl / recv()",
+     f"netcopy.ioctl.{s}.cpu", f"netcopy.recv.{s}.cpu") for s in SIZES
+]
+
+
+# (label, minuend key, subtrahend key): a framework's own cost, in ns, over
+# the floor it was measured next to (the raw engine, a bare per-CPU read)
+DIFFS = [
+    ("find_channel: dmaeng - bare per-CPU read, 1 CPU (ns)", "find.dmaeng.1cpu", "find.floor.1cpu"),
+    ("find_channel: dmaengine - bare per-CPU read, 1 CPU (ns)", "find.dmaengine.1cpu", "find.floor.1cpu"),
+] + [
+    (f"64 B copy, {n} channel{'s' if n > 1 else ''}: {e} - raw engine (ns)",
+     f"copy64.{e}.ch{n}", f"copy64.raw.ch{n}")
+    for n in CHANS for e in ("dmaeng", "dmaengine")
+]
+
+# Overhead ratios: (dmaeng - floor) / (dmaengine - floor)
+OVER = [
+    (f"64 B copy overhead over the raw engine, {n} channel{'s' if n > 1 else ''}: dmaeng / dmaengine",
+     f"copy64.dmaeng.ch{n}", f"copy64.dmaengine.ch{n}", f"copy64.raw.ch{n}")
+    for n in CHANS
+] + [
+    ("find_channel overhead over a per-CPU read, 1 CPU: dmaeng / dmaengine",
+     "find.dmaeng.1cpu", "find.dmaengine.1cpu", "find.floor.1cpu"),
+]
+
+RATIOS += [
+    (f"64 B copy cost: raw engine / dmaengine, {n} channel{'s' if n > 1 else ''}",
+     f"copy64.raw.ch{n}", f"copy64.dmaengine.ch{n}") for n in CHANS
+] + [
+    (f"throughput {s // 1024} KiB, 1 channel: raw engine / dmaengine",
+     f"tput.raw.1ch.{s}", f"tput.dmaengine.1ch.{s}") for s in SIZES
+]
+
+# The issue's targets, on the production kernel under -icount:
+# (label, kind, args, bound, "le" or "ge")
+TARGETS = [
+    ("dmaeng_find_channel() / dma_find_channel(), 1 CPU", "ratio",
+     ("find.dmaeng.1cpu", "find.dmaengine.1cpu"), 1.0, "le"),
+    ("the same, both CPUs at once", "ratio",
+     ("find.dmaeng.2cpu", "find.dmaengine.2cpu"), 1.0, "le"),
+] + [
+    (f"64 B copy cost, {n} channel{'s' if n > 1 else ''}: dmaeng / dmaengine", "ratio",
+     (f"copy64.dmaeng.ch{n}", f"copy64.dmaengine.ch{n}"), 1.0, "le") for n in CHANS
+] + [
+    (f"throughput {s // 1024} KiB, {w}: dmaeng / dmaengine", "ratio",
+     (f"tput.dmaeng.{k}.{s}", f"tput.dmaengine.{k}.{s}"), 1.0, "ge")
+    for s in SIZES[:2] for k, w in (("1ch", "1 channel"), ("allch", "all channels"))
+] + [
+    (f"overhead per 64 B copy over the raw engine, {n} channel{'s' if n > 1 else ''}: dmaeng / dmaengine",
+     "over", (f"copy64.dmaeng.ch{n}", f"copy64.dmaengine.ch{n}", f"copy64.raw.ch{n}"), 1.0, "le")
+    for n in CHANS
+] + [
+    (f"net-copy {s // 1024} KiB reads: ioctl / recv()", "ratio",
+     (f"netcopy.ioctl.{s}", f"netcopy.recv.{s}"), 0.8, "ge") for s in SIZES[1:]
 ]
 
 
@@ -83,20 +193,85 @@ def ratio(figs, num, den):
     return None
 
 
+def diff(figs, a, b):
+    if a in figs and b in figs:
+        return figs[a][0] - figs[b][0]
+    return None
+
+
+def over(figs, a, b, floor):
+    """(a - floor) / (b - floor); None where b is within noise of the
+    floor (1% of it), where the ratio would mean nothing."""
+    da, db = diff(figs, a, floor), diff(figs, b, floor)
+    if da is None or db is None or db <= 0.01 * figs[floor][0]:
+        return None
+    return da / db
+
+
+def targets(modes):
+    """The targets on the first icount mode of the production kernel."""
+    mode = next((m for m in modes if m.startswith("prod") and "icount" in m), None)
+    if mode is None:
+        return []
+    figs = modes[mode]
+    out = ["## Targets", "",
+           f"On the production kernel under `-icount` (`{mode}`), dmaeng and "
+           "dmaengine measured side by side in one boot.", "",
+           "| target | figure | bound | met |", "| --- | ---: | ---: | --- |"]
+    for label, kind, args, bound, how in TARGETS:
+        if kind == "ratio":
+            v = ratio(figs, *args)
+            shown = fmt(v)
+            ok = None if v is None else (v <= bound if how == "le" else v >= bound)
+        else:
+            # Judged on the two overheads themselves (ns over the floor):
+            # their ratio is shown, and means nothing near the floor.
+            da, db = diff(figs, args[0], args[2]), diff(figs, args[1], args[2])
+            v = over(figs, *args)
+            ok = None if da is None or db is None else da <= db
+            shown = "-" if ok is None else (
+                f"{fmt(v)} ({da:,.0f} / {db:,.0f} ns)" if v is not None
+                else f"{da:,.0f} / {db:,.0f} ns")
+        met = "no figure" if ok is None else "yes" if ok else "**no**"
+        out.append(f"| {label} | {shown} | {'<=' if how == 'le' else '>='} "
+                   f"{bound:.1f} | {met} |")
+    return out + [""]
+
+
 def table(modes):
     names = list(modes)
     keys = []
     for m in names:
         for k in modes[m]:
-            if k not in keys:
+            if k not in keys and k != PROF:
                 keys.append(k)
     out = ["# dmaeng benchmarks", "",
            "Every figure is the median of repeated runs in one guest boot "
            "per mode: `realtime` (QEMU TCG, wall-clock time) and `icount` "
            "(QEMU `-icount`: guest time follows the instruction count, so "
-           "the same binary gives the same figure).  Test kernel with "
-           "lockdep, dma-debug and kmemleak.  Compare ratios, not figures.",
-           "", "## Figures", "",
+           "the same binary gives the same figure).  `prod`: the production "
+           "benchmark kernel (tools/prod.config: PREEMPT_DYNAMIC, "
+           "mitigations, no lockdep, dma-debug, kmemleak or fault "
+           "injection); `debug`: the test kernel (lockdep, dma-debug, "
+           "kmemleak, KASAN).  Compare ratios, not figures.  `raw` is the "
+           "same software engine driven by plain function calls, no "
+           "framework: the floor.", ""] + targets(modes) + [
+           "## Ratios", "",
+           "| ratio | " + " | ".join(names) + " |",
+           "| --- | " + " | ".join("---:" for _ in names) + " |"]
+    for label, num, den in RATIOS:
+        vals = [fmt(ratio(modes[m], num, den)) for m in names]
+        out.append(f"| {label} | " + " | ".join(vals) + " |")
+    for label, a, b, floor in OVER:
+        vals = [fmt(over(modes[m], a, b, floor)) for m in names]
+        out.append(f"| {label} | " + " | ".join(vals) + " |")
+    out += ["", "## Framework overhead over the floor", "",
+            "| difference | " + " | ".join(names) + " |",
+            "| --- | " + " | ".join("---:" for _ in names) + " |"]
+    for label, a, b in DIFFS:
+        vals = [fmt(diff(modes[m], a, b)) for m in names]
+        out.append(f"| {label} | " + " | ".join(vals) + " |")
+    out += [""] + where(modes) + ["## Figures", "",
            "| figure | unit | " + " | ".join(names) + " | what |",
            "| --- | --- | " + " | ".join("---:" for _ in names) + " | --- |"]
     for k in keys:
@@ -108,47 +283,49 @@ def table(modes):
                 unit, desc = f[1], f[2]
             vals.append(fmt(f[0]) if f else "-")
         out.append(f"| `{k}` | {unit} | " + " | ".join(vals) + f" | {desc} |")
-    out += ["", "## Ratios", "",
-            "| ratio | " + " | ".join(names) + " |",
-            "| --- | " + " | ".join("---:" for _ in names) + " |"]
-    for label, num, den in RATIOS:
-        vals = [fmt(ratio(modes[m], num, den)) for m in names]
-        out.append(f"| {label} | " + " | ".join(vals) + " |")
     return "\n".join(out) + "\n"
 
 
 def plots(outdir, modes):
-    """Two PNGs through gnuplot; returns the names written."""
+    """Two PNGs through gnuplot, of the icount modes (or every mode if
+    none is); returns the names written."""
+    shown = {m: f for m, f in modes.items() if "icount" in m} or modes
     dat = os.path.join(outdir, "plot.dat")
+    engines = ("cpu", "raw.1ch", "dmaeng.1ch", "dmaengine.1ch")
     with open(dat, "w", encoding="utf-8") as f:
-        for m, figs in modes.items():
-            f.write(f'# mode {m}: size cpu dmaeng dmaengine\n')
+        for m, figs in shown.items():
+            f.write(f'# mode {m}: size cpu raw dmaeng dmaengine\n')
             for s in SIZES:
                 row = [figs.get(f"tput.{e}.{s}", (float("nan"),))[0]
-                       for e in ("cpu", "dmaeng.1ch", "dmaengine.1ch")]
+                       for e in engines]
                 f.write(f"{s // 1024} " + " ".join(f"{v}" for v in row) + "\n")
             f.write("\n\n")
-        for m, figs in modes.items():
-            f.write(f'# mode {m}: channels dmaeng dmaengine (ns per copy)\n')
+        for m, figs in shown.items():
+            f.write(f'# mode {m}: channels raw dmaeng dmaengine (ns per copy)\n')
             for n in CHANS:
                 row = [figs.get(f"copy64.{e}.ch{n}", (float("nan"),))[0]
-                       for e in ("dmaeng", "dmaengine")]
+                       for e in ("raw", "dmaeng", "dmaengine")]
                 f.write(f"{n} " + " ".join(f"{v}" for v in row) + "\n")
             f.write("\n\n")
-    nm = len(modes)
+    nm = len(shown)
     tput = []
     per = []
     # One colour per engine; the first mode solid, the others dashed.
-    cpu, eng, ker = "lc rgb '#333333'", "lc rgb '#1f5fbf'", "lc rgb '#c0392b'"
-    for i, m in enumerate(modes):
+    colours = {"cpu": "lc rgb '#333333'", "raw": "lc rgb '#27ae60'",
+               "dmaeng": "lc rgb '#1f5fbf'", "dmaengine": "lc rgb '#c0392b'"}
+    titles = {"cpu": "CPU memcpy", "raw": "raw engine (floor)",
+              "dmaeng": "dmaeng", "dmaengine": "kernel dmaengine"}
+    for i, m in enumerate(shown):
         style = f"with linespoints lw 2 pt {7 if i == 0 else 6}" + ("" if i == 0 else " dt 2")
-        tput += [f"'{dat}' index {i} using 1:2 {style} {cpu} title 'CPU memcpy ({m})'",
-                 f"'{dat}' index {i} using 1:3 {style} {eng} title 'dmaeng, 1 channel ({m})'",
-                 f"'{dat}' index {i} using 1:4 {style} {ker} title 'kernel dmaengine, 1 channel ({m})'"]
-        per += [f"'{dat}' index {nm + i} using 1:2 {style} {eng} title 'dmaeng ({m})'",
-                f"'{dat}' index {nm + i} using 1:3 {style} {ker} title 'kernel dmaengine ({m})'"]
+        for col, e in enumerate(("cpu", "raw", "dmaeng", "dmaengine")):
+            one = "" if e == "cpu" else ", 1 channel"
+            tput.append(f"'{dat}' index {i} using 1:{col + 2} {style} "
+                        f"{colours[e]} title '{titles[e]}{one} ({m})'")
+        for col, e in enumerate(("raw", "dmaeng", "dmaengine")):
+            per.append(f"'{dat}' index {nm + i} using 1:{col + 2} {style} "
+                       f"{colours[e]} title '{titles[e]} ({m})'")
     script = f"""
-set terminal pngcairo size 900,560
+set terminal pngcairo size 1000,620
 set key bottom right
 set grid
 set logscale x 2
@@ -166,7 +343,12 @@ set xlabel 'channels'
 set ylabel 'ns per copy (elapsed / copies)'
 plot {", ".join(per)}
 """
-    subprocess.run(["gnuplot"], input=script, text=True, check=True)
+    try:
+        subprocess.run(["gnuplot"], input=script, text=True, check=True,
+                       capture_output=True)
+    except (OSError, subprocess.CalledProcessError) as e:
+        sys.stderr.write(f"bench-report: no plots: {e}\n")
+        return []
     return ["throughput.png", "percopy.png"]
 
 
@@ -179,12 +361,16 @@ def main():
         mode, path = arg.split("=", 1)
         modes[mode] = read_figs(path) if os.path.exists(path) else {}
     text = table(modes)
-    pngs = plots(outdir, modes)
-    text += "\nPlots: " + ", ".join(f"`{os.path.join(outdir, p)}`" for p in pngs) + "\n"
+    # The table first: a plot that cannot be drawn loses only itself.
     with open(os.path.join(outdir, "results.md"), "w", encoding="utf-8") as f:
         f.write(text)
+    pngs = plots(outdir, modes)
+    if pngs:
+        text += "\nPlots: " + ", ".join(f"`{os.path.join(outdir, p)}`" for p in pngs) + "\n"
+        with open(os.path.join(outdir, "results.md"), "w", encoding="utf-8") as f:
+            f.write(text)
     sys.stdout.write(text)
-    empty = [m for m, figs in modes.items() if not figs]
+    empty = [m for m, figs in modes.items() if not set(figs) - {PROF}]
     if empty:
         sys.stderr.write(f"bench-report: no figure from {', '.join(empty)}\n")
         sys.exit(1)

@@ -17,6 +17,11 @@
 #          as distributions that build with clang do: the modules and the
 #          in-tree build are proved warning-free against it
 #          -> build/kernel/obj-llvm
+#   prod   tools/dmaeng.config + tools/prod.config: a distribution's
+#          production options (PREEMPT_DYNAMIC, voluntary; ORC; the
+#          speculation mitigations) with no lockdep, dma-debug, kmemleak
+#          or fault injection, for `make bench`; DEBUG_LIST stays on, as
+#          Debian ships it -> build/kernel/obj-prod
 #
 # Each variant is cached on its own: it is rebuilt only when the source
 # package version, one of its fragments or this script's build recipe
@@ -39,7 +44,9 @@ llvm)	obj=$kdir/obj-llvm
 	fragments="$top/tools/dmaeng.config"
 	# make takes LLVM from the environment, merge_config.sh's make too.
 	export LLVM=1 ;;
-*)	echo "kernel: unknown variant '$variant' (test, kcsan, llvm)" >&2; exit 2 ;;
+prod)	obj=$kdir/obj-prod
+	fragments="$top/tools/dmaeng.config $top/tools/prod.config" ;;
+*)	echo "kernel: unknown variant '$variant' (test, kcsan, llvm, prod)" >&2; exit 2 ;;
 esac
 recipe=2	# bump when the build commands below change
 
@@ -79,25 +86,36 @@ make -s -C "$src" O="$obj" tinyconfig >/dev/null
 # shellcheck disable=SC2086
 (cd "$src" && scripts/kconfig/merge_config.sh -O "$obj" "$obj/.config" $fragments) \
 	> "$obj/merge_config.log" 2>&1
-# Every line of the fragment must survive (merge_config.sh's own report
-# also lists the tinyconfig base it overrides, so check ours directly).
-missing=0
+# Every line of the fragments must survive (merge_config.sh's own report
+# also lists the tinyconfig base it overrides, so check ours directly); a
+# later fragment's line for a symbol replaces an earlier one's, as it does
+# in merge_config.sh.
+declare -A want=()
+syms=()
 while read -r line; do
 	case "$line" in
-	CONFIG_*=*)		want=$line ;;
-	"# CONFIG_"*" is not set")	want=$line ;;
-	*)			continue ;;
+	CONFIG_*=*|"# CONFIG_"*" is not set")	;;
+	*)	continue ;;
 	esac
-	sym=${want#\# }; sym=${sym%%[= ]*}
-	if [ "${want:0:1}" = "#" ]; then
-		! grep -q "^$sym=" "$obj/.config" && continue
-	else
-		grep -qx -- "$want" "$obj/.config" && continue
-	fi
-	log "fragment line not honoured: $want (got: $(grep -w "$sym" "$obj/.config" || echo unset))"
-	missing=1
+	sym=${line#\# }; sym=${sym%%[= ]*}
+	[ -n "${want[$sym]:-}" ] || syms+=("$sym")
+	want[$sym]=$line
 # shellcheck disable=SC2086
 done < <(cat $fragments)
+missing=0
+for sym in "${syms[@]}"; do
+	line=${want[$sym]}
+	if [ "${line:0:1}" = "#" ]; then
+		# Off, and a symbol the kernel has (a misspelt one is "off" too).
+		! grep -q "^$sym=" "$obj/.config" &&
+			grep -rqxE --include='Kconfig*' "(menu)?config ${sym#CONFIG_}" "$src" &&
+			continue
+	else
+		grep -qx -- "$line" "$obj/.config" && continue
+	fi
+	log "fragment line not honoured: $line (got: $(grep -w "$sym" "$obj/.config" || echo unset))"
+	missing=1
+done
 [ $missing = 0 ] || exit 1
 
 log "building $variant: vmlinux, bzImage and modules with -j$jobs"

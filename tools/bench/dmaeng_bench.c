@@ -2,7 +2,8 @@
 /*
  * dmaeng_bench: in-kernel benchmarks for `make bench`.  Figures, never
  * pass/fail.  Write a phase name to /sys/kernel/debug/dmaeng_bench/run
- * ("reg", "find", "copy", "tput", "map", or "all"/"1" for every phase);
+ * ("reg", "find", "copy", "tput", "map", "trace", or "all"/"1" for every
+ * phase but trace);
  * /sys/kernel/debug/dmaeng_bench/results then lists every figure so far as
  *   fig KEY VALUE UNIT DESCRIPTION
  * Each figure is the median of its runs: DB_RUNS (7) for the cheap ones,
@@ -28,24 +29,40 @@
  * copy: 64-byte copies, one thread per channel, each waiting for every copy
  *	 (prep, submit, issue, completion callback, wake-up) before the next:
  *	 ns per copy (elapsed / copies over all threads) and copies/s, on 1, 2,
- *	 4 and 8 channels, through dmaeng (the channels of dmaeng_memcpy) and
- *	 through the kernel's dmaengine (the channels of dmaeng_kadapter).
+ *	 4 and 8 channels, through dmaeng (the channels of dmaeng_memcpy),
+ *	 through the kernel's dmaengine (the channels of dmaeng_kadapter) and
+ *	 through the raw engine below (the floor: no framework at all).
  * tput: 4 KiB, 64 KiB and 1 MiB copies, DB_INFLIGHT in flight per thread,
- *	 on 1 channel and on all channels (one thread each), in MiB/s, next to
- *	 a CPU memcpy() of the same buffers from the same number of threads.
+ *	 on 1 channel and on all channels (one thread each), in MiB/s, through
+ *	 the same three, next to a CPU memcpy() of the same buffers from the
+ *	 same number of threads.
  * map:	 ns per map + dmaeng_mapping_error() + unmap of 4 KiB through the
  *	 dmaeng helpers, the mapping-debug layer off and on.
+ * trace: no figure: DB_TRACE_COPIES 64-byte copies on one channel through
+ *	 the raw engine, dmaeng and dmaengine, one after the other, for
+ *	 `make bench` to record with ftrace's function_graph tracer (where
+ *	 each framework's time goes).  Not part of "all".
  *
  * Copy buffers are mapped once per figure, outside the timed runs: the
  * copy figures are the engines' cost, not the DMA API's.
+ *
+ * The raw engine is the floor of the copy figures: dmaeng_memcpy's engine
+ * (providers/dmaeng_swcopy.h) run as both providers run it, each channel's
+ * queue drained in order by its own work item of an unbound workqueue that
+ * calls the completion callback, but driven by plain function calls: no
+ * registry, no descriptor allocation, no cookie, no gate, no status.  A
+ * request lives in the copier's slot.  What dmaeng or dmaengine adds to a
+ * copy over it is that framework's own overhead.
  */
 
 #include <linux/atomic.h>
 #include <linux/completion.h>
 #include <linux/cpumask.h>
 #include <linux/debugfs.h>
+#include <linux/dma-map-ops.h>
 #include <linux/dma-mapping.h>
 #include <linux/dmaengine.h>
+#include <linux/iommu.h>
 #include <linux/kthread.h>
 #include <linux/ktime.h>
 #include <linux/math64.h>
@@ -57,10 +74,13 @@
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
+#include <linux/spinlock.h>
 #include <linux/string.h>
+#include <linux/workqueue.h>
 #include <dmaeng/client.h>
 #include <dmaeng/map.h>
 #include <dmaeng/provider.h>
+#include "../../providers/dmaeng_swcopy.h"
 
 #define DB_NAME		"dmaeng_bench"
 #define DB_KADAPTER	"dmaeng_kadapter"
@@ -77,7 +97,8 @@
 #define DB_INFLIGHT	4	/* throughput copies in flight per thread */
 #define DB_MAX_CHANS	64
 #define DB_MAX_THREADS	DB_MAX_CHANS
-#define DB_MAX_FIGS	96
+#define DB_MAX_FIGS	128
+#define DB_TRACE_COPIES	100	/* per engine, in the trace phase */
 
 /* One "fig" line; the value in hundredths. */
 struct db_fig {
@@ -109,13 +130,32 @@ struct db_thread {
 	int err;
 };
 
-enum db_eng { DB_CPU, DB_DMAENG, DB_DMAENGINE };
+enum db_eng { DB_CPU, DB_RAW, DB_DMAENG, DB_DMAENGINE };
+
+/* A request to the raw engine: one copy, then @done(@param, ok). */
+struct db_raw_req {
+	struct list_head node;
+	dma_addr_t dst;
+	dma_addr_t src;
+	size_t len;
+	void (*done)(void *param, bool ok);
+	void *param;
+};
+
+/* A raw engine channel: submitted and issued requests, its work item. */
+struct db_raw_chan {
+	spinlock_t lock;		/* submitted, issued */
+	struct list_head submitted;
+	struct list_head issued;
+	struct work_struct work;
+};
 
 struct db_slot {
 	void *src;
 	void *dst;
 	dma_addr_t src_dma;
 	dma_addr_t dst_dma;
+	struct db_raw_req req;
 };
 
 /* One copying thread: its channel, buffers and what is in flight. */
@@ -123,6 +163,7 @@ struct db_copier {
 	enum db_eng eng;
 	struct dmaeng_chan *dchan;
 	struct dma_chan *kchan;
+	struct db_raw_chan *rchan;
 	size_t size;
 	unsigned int inflight;
 	unsigned int copies;
@@ -152,6 +193,9 @@ static struct dmaeng_chan *db_dchans[DB_MAX_CHANS];
 static unsigned int db_ndchans;
 static struct dma_chan *db_kchans[DB_MAX_CHANS];
 static unsigned int db_nkchans;
+/* The raw engine's channels and workqueue (module lifetime). */
+static struct db_raw_chan db_rchans[DB_MAX_CHANS];
+static struct workqueue_struct *db_raw_wq;
 static bool db_have_dmaengine;
 
 static __printf(4, 5) void db_fig(u64 v100, const char *unit,
@@ -386,6 +430,50 @@ static int db_phase_find(void)
 }
 
 /* ------------------------------------------------------------------ */
+/* The raw engine (see the top of the file) */
+
+/* noinline: plain calls, as traceable as the frameworks' entry points. */
+static noinline void db_raw_submit(struct db_raw_chan *rc,
+				   struct db_raw_req *req)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&rc->lock, flags);
+	list_add_tail(&req->node, &rc->submitted);
+	spin_unlock_irqrestore(&rc->lock, flags);
+}
+
+static noinline void db_raw_issue(struct db_raw_chan *rc)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&rc->lock, flags);
+	list_splice_tail_init(&rc->submitted, &rc->issued);
+	spin_unlock_irqrestore(&rc->lock, flags);
+	queue_work(db_raw_wq, &rc->work);
+}
+
+static void db_raw_work(struct work_struct *work)
+{
+	struct db_raw_chan *rc = container_of(work, struct db_raw_chan, work);
+	struct db_raw_req *req;
+
+	for (;;) {
+		spin_lock_irq(&rc->lock);
+		req = list_first_entry_or_null(&rc->issued, struct db_raw_req,
+					       node);
+		if (req)
+			list_del(&req->node);
+		spin_unlock_irq(&rc->lock);
+		if (!req)
+			return;
+		req->done(req->param, dmaeng_swcopy(&db_pdev->dev, req->dst,
+						    req->src, req->len));
+		cond_resched();
+	}
+}
+
+/* ------------------------------------------------------------------ */
 /* Copies */
 
 static void db_copy_done(struct db_copier *c, bool ok)
@@ -406,11 +494,25 @@ static void db_dmaengine_cb(void *param, const struct dmaengine_result *res)
 	db_copy_done(param, res->result == DMA_TRANS_NOERROR);
 }
 
+static void db_raw_cb(void *param, bool ok)
+{
+	db_copy_done(param, ok);
+}
+
 static int db_start(struct db_copier *c, struct db_slot *s)
 {
 	struct dma_async_tx_descriptor *ktx;
 	struct dmaeng_tx *tx;
 
+	if (c->eng == DB_RAW) {
+		s->req.dst = s->dst_dma;
+		s->req.src = s->src_dma;
+		s->req.len = c->size;
+		s->req.done = db_raw_cb;
+		s->req.param = c;
+		db_raw_submit(c->rchan, &s->req);
+		return 0;
+	}
 	if (c->eng == DB_DMAENG) {
 		tx = dmaeng_prep_memcpy(c->dchan, s->dst_dma, s->src_dma,
 					c->size, DMAENG_PREP_INTERRUPT);
@@ -455,6 +557,8 @@ static int db_copy_fn(struct db_thread *t)
 			}
 			if (c->eng == DB_DMAENG)
 				dmaeng_issue_pending(c->dchan);
+			else if (c->eng == DB_RAW)
+				db_raw_issue(c->rchan);
 			else
 				dma_async_issue_pending(c->kchan);
 			db_copy_done(c, true);
@@ -512,13 +616,19 @@ static struct db_copier *db_alloc_copiers(unsigned int n, size_t size,
 	return cs;
 }
 
+/* The struct device the DMA API maps for, for the raw and kernel engines. */
+static struct device *db_dev(struct db_copier *c)
+{
+	return c->eng == DB_RAW ? &db_pdev->dev : c->kchan->device->dev;
+}
+
 static void db_unmap(struct db_copier *c, dma_addr_t addr,
 		     enum dma_data_direction dir)
 {
 	if (c->eng == DB_DMAENG)
 		dmaeng_unmap_single(c->dchan, addr, c->size, dir);
 	else
-		dma_unmap_single(c->kchan->device->dev, addr, c->size, dir);
+		dma_unmap_single(db_dev(c), addr, c->size, dir);
 }
 
 /* Unmap the buffers of the first @nslots slots of @c. */
@@ -544,7 +654,7 @@ static dma_addr_t db_map(struct db_copier *c, void *buf,
 					 dir);
 		return dmaeng_mapping_error(c->dchan, addr) ? 0 : addr;
 	}
-	dev = c->kchan->device->dev;
+	dev = db_dev(c);
 	addr = dma_map_single(dev, buf, c->size, dir);
 	return dma_mapping_error(dev, addr) ? 0 : addr;
 }
@@ -586,12 +696,28 @@ static int db_verify(struct db_copier *cs, unsigned int n)
 
 static const char *db_eng_name(enum db_eng eng)
 {
-	return eng == DB_DMAENG ? "dmaeng" : eng == DB_DMAENGINE ?
-	       "dmaengine" : "cpu";
+	switch (eng) {
+	case DB_RAW:
+		return "raw";
+	case DB_DMAENG:
+		return "dmaeng";
+	case DB_DMAENGINE:
+		return "dmaengine";
+	default:
+		return "cpu";
+	}
 }
 
+/*
+ * The CPU and the raw engine run as many threads as the frameworks; the
+ * raw engine none where the DMA API would translate (an IOMMU or DMA ops
+ * on its device): it copies bus addresses as physical ones.
+ */
 static unsigned int db_nchans(enum db_eng eng)
 {
+	if (eng == DB_RAW && (get_dma_ops(&db_pdev->dev) ||
+			      device_iommu_mapped(&db_pdev->dev)))
+		return 0;
 	return eng == DB_DMAENG ? db_ndchans : eng == DB_DMAENGINE ?
 	       db_nkchans : max(db_ndchans, db_nkchans);
 }
@@ -628,6 +754,7 @@ static int db_set_prepare(struct db_set *set)
 		c->eng = set->eng;
 		c->dchan = set->eng == DB_DMAENG ? db_dchans[i] : NULL;
 		c->kchan = set->eng == DB_DMAENGINE ? db_kchans[i] : NULL;
+		c->rchan = set->eng == DB_RAW ? &db_rchans[i] : NULL;
 		for (j = 0; j < c->inflight; j++)
 			memset(c->slot[j].dst, 0, c->size);
 		if (set->eng == DB_CPU)
@@ -751,7 +878,7 @@ static void db_sets_free(struct db_set *sets, unsigned int nsets)
 static int db_phase_copy(void)
 {
 	static const unsigned int counts[] = { 1, 2, 4, 8 };
-	static const enum db_eng engs[] = { DB_DMAENG, DB_DMAENGINE };
+	static const enum db_eng engs[] = { DB_RAW, DB_DMAENG, DB_DMAENGINE };
 	char desc[sizeof_field(struct db_fig, desc)];
 	struct db_set sets[ARRAY_SIZE(engs)] = {};
 	struct db_arm *arms, *arm;
@@ -803,7 +930,9 @@ static int db_phase_copy(void)
 static int db_phase_tput(void)
 {
 	static const size_t sizes[] = { SZ_4K, SZ_64K, SZ_1M };
-	static const enum db_eng engs[] = { DB_CPU, DB_DMAENG, DB_DMAENGINE };
+	static const enum db_eng engs[] = {
+		DB_CPU, DB_RAW, DB_DMAENG, DB_DMAENGINE
+	};
 	char desc[sizeof_field(struct db_fig, desc)];
 	struct db_set sets[ARRAY_SIZE(engs)];
 	struct db_arm arms[2 * ARRAY_SIZE(engs)], *arm;
@@ -908,6 +1037,48 @@ static int db_phase_map(void)
 	       "ns per map + dmaeng_mapping_error + unmap of 4 KiB, mapping-debug on",
 	       "map.on");
 	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* trace: copies to trace, no figure */
+
+static int db_phase_trace(void)
+{
+	static const enum db_eng engs[] = { DB_RAW, DB_DMAENG, DB_DMAENGINE };
+	struct db_set sets[ARRAY_SIZE(engs)] = {};
+	struct db_arm arm = {};
+	struct db_thread th = {};
+	unsigned int k;
+	int err = 0, err2;
+
+	/* One copier per engine: the one that copies. */
+	for (k = 0; k < ARRAY_SIZE(engs) && !err; k++) {
+		sets[k].eng = engs[k];
+		if (!db_nchans(engs[k]))
+			continue;
+		sets[k].cs = db_alloc_copiers(1, 64, 1);
+		if (!sets[k].cs)
+			err = -ENOMEM;
+		else
+			sets[k].n = 1;
+	}
+	for (k = 0; k < ARRAY_SIZE(engs) && !err; k++) {
+		if (!sets[k].n)
+			continue;
+		err = db_set_prepare(&sets[k]);
+		arm.set = &sets[k];
+		arm.n = 1;
+		arm.copies = DB_TRACE_COPIES;
+		if (!err)
+			err = db_arm_run(&arm, 0, &th);
+		err2 = db_set_finish(&sets[k]);
+		if (!err)
+			err = err2;
+	}
+	if (err)
+		pr_err(DB_NAME ": traced copies: %d\n", err);
+	db_sets_free(sets, ARRAY_SIZE(engs));
+	return err;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1140,7 +1311,8 @@ static int db_phase(const char *phase)
 	if (!strcmp(phase, "reg"))
 		return db_phase_reg();
 	if (!all && strcmp(phase, "find") && strcmp(phase, "copy") &&
-	    strcmp(phase, "tput") && strcmp(phase, "map"))
+	    strcmp(phase, "tput") && strcmp(phase, "map") &&
+	    strcmp(phase, "trace"))
 		return -EINVAL;
 
 	err = dmaeng_client_register(&db_client);
@@ -1161,6 +1333,8 @@ static int db_phase(const char *phase)
 		err = db_phase_tput();
 	if (!err && (all || !strcmp(phase, "map")))
 		err = db_phase_map();
+	if (!err && !strcmp(phase, "trace"))
+		err = db_phase_trace();
 
 	db_ndchans = 0;
 	db_nkchans = 0;
@@ -1214,15 +1388,33 @@ DEFINE_SHOW_ATTRIBUTE(db_results);
 
 static int __init db_init(void)
 {
-	int cpu;
+	int cpu, i, err;
 
 	for_each_possible_cpu(cpu)
 		per_cpu(db_floor_ptr, cpu) = &db_client;
 	dmaeng_cap_set(DMAENG_MEMCPY, &db_client.cap_mask);
+	for (i = 0; i < DB_MAX_CHANS; i++) {
+		spin_lock_init(&db_rchans[i].lock);
+		INIT_LIST_HEAD(&db_rchans[i].submitted);
+		INIT_LIST_HEAD(&db_rchans[i].issued);
+		INIT_WORK(&db_rchans[i].work, db_raw_work);
+	}
+	/* As dmaeng_memcpy's and dmaeng_kadapter's. */
+	db_raw_wq = alloc_workqueue(DB_NAME, WQ_UNBOUND | WQ_MEM_RECLAIM, 0);
+	if (!db_raw_wq)
+		return -ENOMEM;
 	db_pdev = platform_device_register_simple(DB_NAME, PLATFORM_DEVID_NONE,
 						  NULL, 0);
-	if (IS_ERR(db_pdev))
-		return PTR_ERR(db_pdev);
+	err = PTR_ERR_OR_ZERO(db_pdev);
+	if (!err)
+		err = dma_coerce_mask_and_coherent(&db_pdev->dev,
+						   DMA_BIT_MASK(64));
+	if (err) {
+		if (!IS_ERR(db_pdev))
+			platform_device_unregister(db_pdev);
+		destroy_workqueue(db_raw_wq);
+		return err;
+	}
 	db_debugfs = debugfs_create_dir(DB_NAME, NULL);
 	debugfs_create_file("run", 0200, db_debugfs, NULL, &db_run_fops);
 	debugfs_create_file("results", 0444, db_debugfs, NULL,
@@ -1233,6 +1425,7 @@ static int __init db_init(void)
 static void __exit db_exit(void)
 {
 	debugfs_remove_recursive(db_debugfs);
+	destroy_workqueue(db_raw_wq);
 	platform_device_unregister(db_pdev);
 }
 

@@ -7,7 +7,10 @@
 # 1. dmaeng_core (mapping-debug off) and dmaeng_bench alone: the registry
 #    figures (reg.*), so that the fake devices are the whole registry.
 # 2. dmaeng_memcpy channels=8 and dmaeng_kadapter channels=8 (the same
-#    engine on the kernel's dmaengine): find.*, copy64.*, tput.*, map.*.
+#    engine on the kernel's dmaengine): find.*, copy64.*, tput.*, map.*;
+#    the raw engine (dmaeng_bench's own, no framework) is the floor.
+#    Then, where the kernel has ftrace, the trace phase under the
+#    function_graph tracer: where each framework's time goes (prof lines).
 # 3. dmaeng_netcopy on dmaeng_memcpy: 32 MiB over loopback TCP through the
 #    offload ioctl and through plain recv() (netcopy.*).
 # Then everything is unloaded.
@@ -37,6 +40,78 @@ for p in find copy tput map; do
 	phase $p
 done
 grep '^fig ' $DB/results >> $figs
+
+# Where the time goes: function_graph over the trace phase's 64-byte copies
+# (100 per engine, one channel), two levels deep from each entry point on
+# the submitting side and from each engine's work item.  One line per entry
+# point and per function it calls directly:
+#   prof CALLS MEAN-NS ENTRY CALLEE|-
+# (means per call; the tracer's own cost is in every figure, so compare
+# them with each other, not with the copy figures).
+T=/sys/kernel/tracing
+[ -e $T/trace ] || mount -t tracefs nodev $T 2>/dev/null
+if [ -e $T/available_tracers ] && grep -qw function_graph $T/available_tracers; then
+	echo "dmaeng: bench phase trace (function_graph)"
+	echo 0 > $T/tracing_on
+	echo nop > $T/current_tracer
+	: > $T/trace
+	for f in db_raw_submit db_raw_issue db_raw_work \
+		dmaeng_prep_memcpy dmaeng_submit dmaeng_issue_pending mc_work \
+		dmaeng_vchan_deliver \
+		ka_prep_memcpy ka_tx_submit ka_issue_pending ka_work; do
+		echo $f >> $T/set_graph_function || echo "dmaeng: cannot trace $f"
+	done
+	echo 2 > $T/max_graph_depth
+	echo function_graph > $T/current_tracer
+	# Exits named, interrupts left out, time asleep not counted.
+	echo 1 > $T/options/funcgraph-tail
+	echo 0 > $T/options/funcgraph-irqs
+	echo 0 > $T/options/sleep-time
+	echo 1 > $T/tracing_on
+	echo trace > $DB/run || echo "dmaeng: bench phase trace failed"
+	echo 0 > $T/tracing_on
+	# Calls nest per task: the "=>" lines say which task a CPU runs.
+	awk '
+	/=>/ {
+		task[$1] = $NF
+		next
+	}
+	/\|/ {
+		cpu = task[$1]
+		bar = index($0, "|")
+		left = substr($0, 1, bar - 1)
+		right = substr($0, bar + 1)
+		match(right, /^ */)
+		depth = int((RLENGTH - 2) / 2)
+		body = substr(right, RLENGTH + 1)
+		sub(/ *$/, "", body)
+		if (body ~ /\) \{$/) {
+			name = body
+			sub(/[ (].*/, "", name)
+			stack[cpu, depth] = name
+			next
+		}
+		if (body ~ /^\} \/\* /) {
+			name = body
+			sub(/^\} \/\* /, "", name)
+		} else if (body ~ /\(\);$/) {
+			name = body
+		} else
+			next
+		sub(/[ (].*/, "", name)
+		if (!match(left, /[0-9.]+ us/) || depth > 1)
+			next
+		us = substr(left, RSTART, RLENGTH - 3) + 0
+		key = depth == 0 ? name " -" : stack[cpu, 0] " " name
+		n[key]++
+		t[key] += us
+	}
+	END { for (k in n) printf "prof %d %.0f %s\n", n[k], t[k] * 1000 / n[k], k }
+	' $T/trace | sort -k4,4 -k5,5 >> $figs
+	echo nop > $T/current_tracer
+	: > $T/set_graph_function
+	echo "dmaeng: $(grep -c '^prof ' $figs) function_graph lines"
+fi
 rmmod dmaeng_bench
 rmmod dmaeng_kadapter
 
@@ -52,9 +127,12 @@ if modload dmaeng_netcopy; then
 			echo "    $out"
 			mibs=$(echo "$out" |
 				sed -n 's/^netcopy: .*, \([0-9.]*\) MiB\/s, 0 bad bytes.*/\1/p')
+			cpu=$(echo "$out" | sed -n 's/.*receiver cpu [0-9.]* s, \([0-9]*\) ns\/KiB$/\1/p')
 			if [ "$rc" = 0 ] && [ -n "$mibs" ]; then
 				fig netcopy.$m.$r "$mibs" MiB/s \
 					"32 MiB over loopback TCP, $r-byte reads, $m, dmaeng_memcpy channels=8"
+				[ -n "$cpu" ] && fig netcopy.$m.$r.cpu "$cpu" ns/KiB \
+					"the receiving thread's CPU time (user + system) per KiB received, $r-byte reads, $m"
 			else
 				echo "dmaeng: netcopy $m read=$r failed (rc $rc)"
 			fi

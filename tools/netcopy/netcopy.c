@@ -22,8 +22,9 @@
  * old one; pinned pages stay the parent's.  Pace small sends (--send 4096
  * --pace-us N) so that receives wait for data with their pages held.
  *
- * Prints one line with the bytes, time, MiB/s and bad bytes; exits 0 only
- * if every byte was right.
+ * Prints one line with the bytes, time, MiB/s and bad bytes, then the
+ * receiving thread's CPU time (user + system, getrusage(RUSAGE_THREAD))
+ * and that per KiB received; exits 0 only if every byte was right.
  *
  *   netcopy probe [PORT]
  *
@@ -31,6 +32,7 @@
  * queued, checks each errno, then checks the queued data is still there.
  */
 
+#define _GNU_SOURCE	/* RUSAGE_THREAD */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -44,6 +46,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -89,6 +92,11 @@ static double now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static double tv_sec(const struct timeval *tv)
+{
+	return tv->tv_sec + tv->tv_usec / 1e6;
 }
 
 static long nc_recv(int fd, void *buf, size_t len, int flags)
@@ -437,7 +445,8 @@ static void bad_usage(void)
 int main(int argc, char **argv)
 {
 	long long got, bad = 0;
-	double t0, t;
+	struct rusage ru0, ru1;
+	double t0, t, cpu;
 	int s, c, one = 1, status;
 	pid_t sender;
 
@@ -525,17 +534,22 @@ int main(int argc, char **argv)
 			udp_send();
 	}
 
+	getrusage(RUSAGE_THREAD, &ru0);
 	t0 = now();
 	got = tcp ? tcp_receive(s, &bad) : udp_receive(s, &bad);
 	t = now() - t0;
+	getrusage(RUSAGE_THREAD, &ru1);
+	cpu = tv_sec(&ru1.ru_utime) - tv_sec(&ru0.ru_utime) +
+	      tv_sec(&ru1.ru_stime) - tv_sec(&ru0.ru_stime);
 	close(s);
 	waitpid(sender, &status, 0);
 	printf("netcopy: %s %s read=%zu: %lld of %lld bytes in %.3f s, ",
 	       tcp ? "tcp" : "udp", use_ioctl ? "ioctl" : "recv",
 	       do_fork ? (size_t)FORK_READ : tcp ? readsize : chunk, got, total,
 	       t);
-	printf("%.1f MiB/s, %lld bad bytes\n", t > 0 ? got / t / (1 << 20) : 0.0,
-	       bad);
+	printf("%.1f MiB/s, %lld bad bytes, receiver cpu %.3f s, %.0f ns/KiB\n",
+	       t > 0 ? got / t / (1 << 20) : 0.0, bad, cpu,
+	       got > 0 ? cpu * 1e9 * 1024 / got : 0.0);
 	if (!WIFEXITED(status) || WEXITSTATUS(status))
 		fprintf(stderr, "netcopy: the sender failed\n");
 	return got == total && !bad && WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : 1;
