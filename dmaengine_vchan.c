@@ -15,9 +15,13 @@
  * from submit until delivery, and is freed by the library (the provider's
  * desc_free) after dmaeng_tx_complete() or when a submission fails.
  *
- * Delivery runs in the channel's tasklet, so one at a time per channel and
- * in list order, with vc->lock dropped around dmaeng_tx_complete() and the
- * callbacks: a callback may submit and issue on the same channel.  It takes
+ * Delivery runs in the channel's tasklet, or in the provider's own process
+ * context (dmaeng_vchan_deliver(), for a provider that set caller_delivers),
+ * one deliverer at a time per channel (vc->delivering, under vc->lock: a
+ * second one asks the first to go round again, with deliver_again, and
+ * leaves) and in list order, always with bottom halves disabled, with
+ * vc->lock dropped around dmaeng_tx_complete() and the callbacks: a
+ * callback may submit and issue on the same channel.  It takes
  * the head of desc_completed while it is done: a started descriptor moved
  * there by terminate waits, holding back the aborted ones after it, until
  * the provider completes it, so cookies complete in order and no buffer is
@@ -25,15 +29,17 @@
  * descriptors' callbacks in cookie order with the rest: a completed
  * descriptor's periods just before its own completion, those of the cyclic
  * descriptor still running after every completion taken in the same run;
- * a descriptor is only freed by the tasklet, after its periods.
+ * a descriptor is only freed by delivery, after its periods.
  *
  * dmaeng_vchan_synchronize() kills the tasklet (waiting for a run in
  * progress, and for one scheduled), and runs it again while something
- * deliverable is left (tasklet_kill() swallows a schedule made while it
- * waits): after the provider's hardware is quiet and terminate ran, only a
- * callback submitting on its own channel schedules it again.
+ * deliverable is left or another deliverer is at work (tasklet_kill()
+ * swallows a schedule made while it waits): after the provider's hardware
+ * is quiet, its own deliverer done and terminate ran, only a callback
+ * submitting on its own channel schedules it again.
  */
 
+#include <linux/delay.h>
 #include <linux/device.h>
 #include <linux/export.h>
 #include <linux/list.h>
@@ -66,18 +72,17 @@ struct dmaeng_vdesc *dmaeng_vchan_find(struct dmaeng_vchan *vc, s32 cookie)
 }
 EXPORT_SYMBOL_GPL(dmaeng_vchan_find);
 
-/* Deliver what completed, in order, outside the lock. */
-static void dmaeng_vchan_deliver(struct tasklet_struct *t)
+/* One round of delivery: what completed, in order, outside the lock. */
+static void dmaeng_vchan_deliver_once(struct dmaeng_vchan *vc,
+				      unsigned long *flags)
+	__must_hold(&vc->lock)
 {
-	struct dmaeng_vchan *vc = from_tasklet(vc, t, task);
 	struct dmaeng_vdesc *vd, *next, *cyclic;
 	dmaeng_callback_t period_cb = NULL;
 	void *period_param = NULL;
 	unsigned int periods = 0;
-	unsigned long flags;
 	LIST_HEAD(done);
 
-	spin_lock_irqsave(&vc->lock, flags);
 	list_for_each_entry_safe(vd, next, &vc->desc_completed, node) {
 		if (!vd->done)
 			break;
@@ -93,7 +98,7 @@ static void dmaeng_vchan_deliver(struct tasklet_struct *t)
 		period_cb = cyclic->tx.callback;
 		period_param = cyclic->tx.callback_param;
 	}
-	spin_unlock_irqrestore(&vc->lock, flags);
+	spin_unlock_irqrestore(&vc->lock, *flags);
 
 	list_for_each_entry_safe(vd, next, &done, node) {
 		list_del(&vd->node);
@@ -106,7 +111,63 @@ static void dmaeng_vchan_deliver(struct tasklet_struct *t)
 	}
 	while (period_cb && periods--)
 		period_cb(period_param, DMAENG_RESULT_OK);
+	spin_lock_irqsave(&vc->lock, *flags);
 }
+
+/*
+ * Deliver, unless another deliverer is at work: that one goes round again.
+ * The tasklet goes round once only and reschedules itself for more, so
+ * that a provider completing without pause cannot keep it in softirq.
+ */
+static void dmaeng_vchan_run(struct dmaeng_vchan *vc, bool tasklet)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&vc->lock, flags);
+	if (vc->delivering) {
+		vc->deliver_again = true;
+		spin_unlock_irqrestore(&vc->lock, flags);
+		return;
+	}
+	vc->delivering = true;
+	do {
+		vc->deliver_again = false;
+		dmaeng_vchan_deliver_once(vc, &flags);
+	} while (vc->deliver_again && !tasklet);
+	if (vc->deliver_again)
+		tasklet_schedule(&vc->task);
+	vc->delivering = false;
+	spin_unlock_irqrestore(&vc->lock, flags);
+}
+
+static void dmaeng_vchan_tasklet(struct tasklet_struct *t)
+{
+	struct dmaeng_vchan *vc = from_tasklet(vc, t, task);
+
+	dmaeng_vchan_run(vc, true);
+}
+
+/**
+ * dmaeng_vchan_deliver() - deliver what completed, here and now
+ * @vc: a channel whose provider set @vc->caller_delivers
+ *
+ * Process context, vc->lock not held: after dmaeng_vchan_complete() or
+ * dmaeng_vchan_cyclic_period() once the provider dropped vc->lock, in its
+ * work item or threaded interrupt handler.  Delivers as the tasklet would
+ * (in cookie order, one deliverer at a time, bottom halves disabled around
+ * the callbacks), without the tasklet's round trip through softirq (from
+ * process context, a wake-up of ksoftirqd) per completion.  If another
+ * deliverer is at work, that one delivers these too, before it returns.
+ */
+void dmaeng_vchan_deliver(struct dmaeng_vchan *vc)
+{
+	lockdep_assert_not_held(&vc->lock);
+	lockdep_assert_irqs_enabled();
+	local_bh_disable();
+	dmaeng_vchan_run(vc, false);
+	local_bh_enable();
+}
+EXPORT_SYMBOL_GPL(dmaeng_vchan_deliver);
 
 /**
  * dmaeng_vchan_init() - set up a channel of the library
@@ -124,8 +185,11 @@ void dmaeng_vchan_init(struct dmaeng_vchan *vc,
 	INIT_LIST_HEAD(&vc->desc_issued);
 	INIT_LIST_HEAD(&vc->desc_completed);
 	vc->cyclic = NULL;
+	vc->caller_delivers = false;
+	vc->delivering = false;
+	vc->deliver_again = false;
 	vc->desc_free = desc_free;
-	tasklet_setup(&vc->task, dmaeng_vchan_deliver);
+	tasklet_setup(&vc->task, dmaeng_vchan_tasklet);
 }
 EXPORT_SYMBOL_GPL(dmaeng_vchan_init);
 
@@ -239,9 +303,10 @@ EXPORT_SYMBOL_GPL(dmaeng_vchan_next);
  * @result: how it ended
  *
  * Under vc->lock, any context (an interrupt handler, typically).  The
- * completion, callback and free follow from the tasklet, in cookie order.
- * The provider must complete its started descriptors in the order it got
- * them.
+ * completion, callback and free follow from the tasklet, in cookie order;
+ * if @vc->caller_delivers, from the provider's dmaeng_vchan_deliver()
+ * once it dropped vc->lock.  The provider must complete its started
+ * descriptors in the order it got them.
  */
 void dmaeng_vchan_complete(struct dmaeng_vdesc *vd, enum dmaeng_result result)
 {
@@ -257,7 +322,8 @@ void dmaeng_vchan_complete(struct dmaeng_vdesc *vd, enum dmaeng_result result)
 	/* A terminated one already waits in its place on desc_completed. */
 	if (!vd->terminated)
 		list_move_tail(&vd->node, &vc->desc_completed);
-	tasklet_schedule(&vc->task);
+	if (!vc->caller_delivers)
+		tasklet_schedule(&vc->task);
 }
 EXPORT_SYMBOL_GPL(dmaeng_vchan_complete);
 
@@ -265,9 +331,10 @@ EXPORT_SYMBOL_GPL(dmaeng_vchan_complete);
  * dmaeng_vchan_cyclic_period() - a period of a cyclic descriptor is done
  * @vd: the started cyclic descriptor
  *
- * Under vc->lock, any context.  Its callback runs from the tasklet, with
- * DMAENG_RESULT_OK, once for each period reported (none is lost if the
- * tasklet runs late), and always before the descriptor's own completion.
+ * Under vc->lock, any context.  Its callback runs from the tasklet (or
+ * the provider's dmaeng_vchan_deliver(), if @vc->caller_delivers), with
+ * DMAENG_RESULT_OK, once for each period reported (none is lost if
+ * delivery runs late), and always before the descriptor's own completion.
  */
 void dmaeng_vchan_cyclic_period(struct dmaeng_vdesc *vd)
 {
@@ -278,7 +345,8 @@ void dmaeng_vchan_cyclic_period(struct dmaeng_vdesc *vd)
 		return;
 	vc->cyclic = vd;
 	vd->periods++;
-	tasklet_schedule(&vc->task);
+	if (!vc->caller_delivers)
+		tasklet_schedule(&vc->task);
 }
 EXPORT_SYMBOL_GPL(dmaeng_vchan_cyclic_period);
 
@@ -323,14 +391,15 @@ EXPORT_SYMBOL_GPL(dmaeng_vchan_terminate_all);
  * @vc: the channel
  *
  * Process context, from the provider's synchronize, once its hardware
- * completes nothing any more: when it returns, every callback has
- * returned and none will start.
+ * completes nothing any more (and, if it delivers itself, once its calls
+ * of dmaeng_vchan_deliver() returned: it flushed its work item): when it
+ * returns, every callback has returned and none will start.
  */
 void dmaeng_vchan_synchronize(struct dmaeng_vchan *vc)
 {
 	struct dmaeng_vdesc *vd;
 	unsigned long flags;
-	bool again;
+	bool again, busy;
 
 	might_sleep();
 	do {
@@ -343,11 +412,16 @@ void dmaeng_vchan_synchronize(struct dmaeng_vchan *vc)
 		spin_lock_irqsave(&vc->lock, flags);
 		vd = list_first_entry_or_null(&vc->desc_completed,
 					      struct dmaeng_vdesc, node);
-		again = (vd && vd->done) || (vc->cyclic && vc->cyclic->periods);
+		again = (vd && vd->done) ||
+			(vc->cyclic && vc->cyclic->periods);
+		busy = vc->delivering;
 		if (again)
 			tasklet_schedule(&vc->task);
 		spin_unlock_irqrestore(&vc->lock, flags);
-	} while (again);
+		/* The provider's own deliverer: wait for it to finish. */
+		if (!again && busy)
+			usleep_range(10, 50);
+	} while (again || busy);
 }
 EXPORT_SYMBOL_GPL(dmaeng_vchan_synchronize);
 

@@ -70,6 +70,13 @@ struct vt_chan {
 	atomic_t ncb;
 	atomic_t cb_locked;		/* ran with vc.lock held */
 	atomic_t cb_not_softirq;	/* ran outside the tasklet */
+	atomic_t cb_bh_on;		/* ran with bottom halves enabled */
+	struct task_struct *cb_task;	/* if set, the task callbacks run in */
+	atomic_t cb_other_task;		/* ran in another task than that */
+	s32 nest_on;			/* its callback delivers the next */
+	int ncb_nested;			/* callbacks when that call returned */
+	atomic_t in_cb;			/* callbacks running now */
+	atomic_t overlap;		/* one started while another ran */
 	s32 chain_on;			/* this cookie's callback submits one */
 	s32 chained;			/* what that submission returned */
 	bool concurrent;		/* others hold vc.lock meanwhile */
@@ -252,7 +259,8 @@ static void vt_dev_cleanup(void *data)
  * live module; private (DMAENG_PRIVATE) or public.  Unregistered at the
  * end of the test.
  */
-static struct vt_dev *vt_dev_new(struct kunit *test, bool private)
+static struct vt_dev *vt_dev_new_as(struct kunit *test, bool private,
+				    bool caller_delivers)
 {
 	struct device *parent = fake_parent(test, NUMA_NO_NODE);
 	struct vt_dev *vdev;
@@ -279,6 +287,7 @@ static struct vt_dev *vt_dev_new(struct kunit *test, bool private)
 		dmaeng_cap_set(DMAENG_PRIVATE, &vdev->ddev.cap_mask);
 	INIT_LIST_HEAD(&vdev->ddev.channels);
 	dmaeng_vchan_init(&vt->vc, vt_desc_free);
+	vt->vc.caller_delivers = caller_delivers;
 	INIT_LIST_HEAD(&vt->hw);
 	list_add_tail(&vt->vc.chan.device_node, &vdev->ddev.channels);
 
@@ -286,6 +295,11 @@ static struct vt_dev *vt_dev_new(struct kunit *test, bool private)
 	KUNIT_ASSERT_EQ(test, 0,
 			kunit_add_action_or_reset(test, vt_dev_cleanup, vdev));
 	return vdev;
+}
+
+static struct vt_dev *vt_dev_new(struct kunit *test, bool private)
+{
+	return vt_dev_new_as(test, private, false);
 }
 
 static bool vt_filter(struct dmaeng_chan *chan, void *param)
@@ -433,8 +447,14 @@ static void vt_cb(void *param, enum dmaeng_result result)
 		else
 			atomic_inc(&vt->cb_locked);
 	}
+	if (atomic_inc_return(&vt->in_cb) > 1)
+		atomic_inc(&vt->overlap);
 	if (!in_serving_softirq())
 		atomic_inc(&vt->cb_not_softirq);
+	if (!in_softirq())
+		atomic_inc(&vt->cb_bh_on);
+	if (vt->cb_task && current != vt->cb_task)
+		atomic_inc(&vt->cb_other_task);
 	i = atomic_inc_return(&vt->ncb) - 1;
 	if (i < VT_LOG) {
 		vt->log[i].cookie = cookie;
@@ -451,6 +471,16 @@ static void vt_cb(void *param, enum dmaeng_result result)
 	}
 	if (cookie == vt->chain_on)
 		vt_chain(vt);
+	/* Wide enough for two deliverers at once to be seen overlapping. */
+	if (vt->concurrent)
+		udelay(2);
+	if (cookie == vt->nest_on) {
+		/* Another deliverer is at work (this one's caller). */
+		vt_hw_done(vt, DMAENG_RESULT_OK);
+		dmaeng_vchan_deliver(&vt->vc);
+		vt->ncb_nested = atomic_read(&vt->ncb);
+	}
+	atomic_dec(&vt->in_cb);
 }
 
 /* From a callback: submit and issue another copy on the same channel. */
@@ -723,6 +753,62 @@ static void vchan_in_order_delivery(struct kunit *test)
 	VT_EXPECT_STATUS(test, chan, 4, DMAENG_COMPLETE);
 	KUNIT_EXPECT_EQ(test, atomic_read(&vt->cb_locked), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&vt->allocs), 4);
+	KUNIT_EXPECT_EQ(test, atomic_read(&vt->frees), 4);
+	KUNIT_EXPECT_EQ(test, vt_bad_frees(test, vt), 0);
+	vt_release_chan(test, vt);
+}
+
+/*
+ * A provider that completes in process context delivers itself
+ * (caller_delivers, dmaeng_vchan_deliver()): completing schedules no
+ * tasklet, and nothing is delivered until the provider's call, which
+ * delivers in cookie order in its own thread, bottom halves disabled,
+ * outside the lock.  A second deliverer that finds one at work (here,
+ * cookie 2's callback completing 3 and delivering) leaves its completion
+ * to that one, which delivers it, in order, before it returns.  Terminate
+ * still delivers through the tasklet.
+ */
+static void vchan_caller_delivers(struct kunit *test)
+{
+	struct vt_dev *vdev = vt_dev_new_as(test, true, true);
+	struct dmaeng_chan *chan = vt_request(test, vdev);
+	struct vt_chan *vt = &vdev->vt;
+	bool scheduled;
+	int i;
+
+	for (i = 0; i < 4; i++)
+		KUNIT_EXPECT_EQ(test, vt_copy(test, chan), i + 1);
+	vt->nest_on = 2;
+	dmaeng_issue_pending(chan);
+	for (i = 0; i < 4; i++)
+		KUNIT_EXPECT_EQ(test, vt_hw_start(vt, NULL), i + 1);
+
+	KUNIT_EXPECT_EQ(test, vt_hw_done(vt, DMAENG_RESULT_OK), 1);
+	KUNIT_EXPECT_EQ(test, vt_hw_done(vt, DMAENG_RESULT_ERROR), 2);
+	scheduled = test_bit(TASKLET_STATE_SCHED, &vt->vc.task.state);
+	KUNIT_EXPECT_FALSE(test, scheduled);
+	msleep(20);
+	KUNIT_EXPECT_EQ(test, atomic_read(&vt->ncb), 0);
+
+	vt->cb_task = current;
+	dmaeng_vchan_deliver(&vt->vc);
+	KUNIT_EXPECT_STREQ(test, vt_log_str(test, vt), "1:OK 2:ERROR 3:OK");
+	/* The nested call returned before 3's callback ran. */
+	KUNIT_EXPECT_EQ(test, vt->ncb_nested, 2);
+	KUNIT_EXPECT_EQ(test, atomic_read(&vt->cb_other_task), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&vt->cb_bh_on), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&vt->cb_locked), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&vt->frees), 3);
+	VT_EXPECT_STATUS(test, chan, 2, DMAENG_ERROR);
+	VT_EXPECT_STATUS(test, chan, 3, DMAENG_COMPLETE);
+	VT_EXPECT_LISTS(test, vt, "", "", "4", "");
+
+	/* Terminate: the hardware stops 4, the tasklet delivers it. */
+	vt->cb_task = NULL;
+	vt_set_hw_stops(vt, true);
+	KUNIT_EXPECT_EQ(test, dmaeng_terminate_sync(chan), 0);
+	KUNIT_EXPECT_STREQ(test, vt_log_str(test, vt),
+			   "1:OK 2:ERROR 3:OK 4:ABORTED");
 	KUNIT_EXPECT_EQ(test, atomic_read(&vt->frees), 4);
 	KUNIT_EXPECT_EQ(test, vt_bad_frees(test, vt), 0);
 	vt_release_chan(test, vt);
@@ -1060,6 +1146,9 @@ static int vt_submit_fn(void *data)
 			s->disorder++;
 		prev = cookie;
 		dmaeng_issue_pending(chan);
+		/* The tasklet competes from this CPU with the provider's. */
+		if (s->vt->vc.caller_delivers && i % 8 == 0)
+			tasklet_schedule(&s->vt->vc.task);
 		if (i % 16 == 0)
 			cond_resched();
 	}
@@ -1070,6 +1159,7 @@ static int vt_submit_fn(void *data)
 struct vt_hardware {
 	struct vt_chan *vt;
 	struct completion done;
+	bool delivers;		/* delivers itself (caller_delivers) */
 	int total;
 	int completed;
 	int max_burst;
@@ -1107,6 +1197,8 @@ static int vt_hw_fn(void *data)
 			dmaeng_vchan_complete(run[i], DMAENG_RESULT_OK);
 		spin_unlock_irq(&vc->lock);
 		h->completed += n;
+		if (h->delivers)
+			dmaeng_vchan_deliver(vc);
 		cond_resched();
 	}
 	complete(&h->done);
@@ -1116,16 +1208,21 @@ static int vt_hw_fn(void *data)
 /*
  * Two threads submit and issue VT_THREAD_N copies each while a third, the
  * hardware, completes them as they come: every cookie is delivered once,
- * in order, and every descriptor freed once.
+ * in order, no callback overlapping another, and every descriptor freed
+ * once; by the tasklet or, with @delivers, by the hardware's thread itself
+ * (caller_delivers), the submitters scheduling the tasklet now and then
+ * besides (as a terminate would): one deliverer at a time all the same.
  */
-static void vchan_concurrency(struct kunit *test)
+static void vt_concurrency(struct kunit *test, bool delivers)
 {
-	struct vt_dev *vdev = vt_dev_new(test, true);
+	struct vt_dev *vdev = vt_dev_new_as(test, true, delivers);
 	struct dmaeng_chan *chan = vt_request(test, vdev);
 	struct vt_chan *vt = &vdev->vt;
 	int total = 2 * VT_THREAD_N;
 	struct vt_submitter sub[2] = {};
-	struct vt_hardware hw = { .vt = vt, .total = total };
+	struct vt_hardware hw = {
+		.vt = vt, .total = total, .delivers = delivers,
+	};
 	struct task_struct *t[3];
 	int i, missing = 0, twice = 0;
 	bool failed = false;
@@ -1178,13 +1275,26 @@ static void vchan_concurrency(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vt->out_of_range, 0);
 	KUNIT_EXPECT_EQ(test, vt->disorder, 0);
 	KUNIT_EXPECT_EQ(test, vt->last, total);
-	KUNIT_EXPECT_EQ(test, atomic_read(&vt->cb_not_softirq), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&vt->overlap), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&vt->cb_bh_on), 0);
+	if (!delivers)
+		KUNIT_EXPECT_EQ(test, atomic_read(&vt->cb_not_softirq), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&vt->allocs), total);
 	KUNIT_EXPECT_EQ(test, atomic_read(&vt->frees), total);
 	KUNIT_EXPECT_EQ(test, vt_bad_frees(test, vt), 0);
 	VT_EXPECT_LISTS(test, vt, "", "", "", "");
 	vt_release_chan(test, vt);
 	KUNIT_EXPECT_EQ(test, atomic_read(&vt->frees), total);
+}
+
+static void vchan_concurrency(struct kunit *test)
+{
+	vt_concurrency(test, false);
+}
+
+static void vchan_concurrency_caller_delivers(struct kunit *test)
+{
+	vt_concurrency(test, true);
 }
 
 /* A cyclic copy with the recording callback, submitted. */
@@ -1268,6 +1378,7 @@ static void vchan_cyclic_behind(struct kunit *test)
 static struct kunit_case dmaeng_vchan_cases[] = {
 	KUNIT_CASE(vchan_lists),
 	KUNIT_CASE(vchan_in_order_delivery),
+	KUNIT_CASE(vchan_caller_delivers),
 	KUNIT_CASE(vchan_terminate_started),
 	KUNIT_CASE(vchan_cyclic),
 	KUNIT_CASE(vchan_residue),
@@ -1275,6 +1386,7 @@ static struct kunit_case dmaeng_vchan_cases[] = {
 	KUNIT_CASE(vchan_cyclic_behind),
 	KUNIT_CASE(vchan_free_leaked),
 	KUNIT_CASE_SLOW(vchan_concurrency),
+	KUNIT_CASE_SLOW(vchan_concurrency_caller_delivers),
 	{}
 };
 

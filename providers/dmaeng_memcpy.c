@@ -28,6 +28,9 @@
  * mempool whose reserve is MC_RESERVE_PER_CLIENT descriptors per client
  * holding the channel, so a blocking prep never fails for lack of memory
  * (the segment list of an sg or slave transfer is allocated besides).
+ * The work item completes in process context, so it delivers its
+ * completions and periods itself (caller_delivers, dmaeng_vchan_deliver()),
+ * right after each step, not through the library's tasklet.
  *
  * Locking: the library's vc.lock protects mc_chan's active, abort, paused,
  * cfg and configured fields besides the lists; mc_fifo.lock protects the
@@ -37,8 +40,8 @@
  * step runs with vc.lock dropped; terminate_all marks the active
  * descriptor for abort and the work item completes it after its step, so
  * nothing completes while the engine still touches its buffers.
- * synchronize flushes the work item, then the library's tasklet.  The
- * workqueue lives until ->release.
+ * synchronize flushes the work item (and so its deliveries), then the
+ * library's tasklet.  The workqueue lives until ->release.
  */
 
 #include <linux/delay.h>
@@ -453,6 +456,7 @@ static void mc_work(struct work_struct *work)
 {
 	struct mc_chan *mc = container_of(work, struct mc_chan, work);
 	struct dmaeng_vchan *vc = &mc->vc;
+	bool deliver = false;
 	enum mc_step step;
 	struct mc_desc *d;
 
@@ -463,6 +467,7 @@ static void mc_work(struct work_struct *work)
 					      DMAENG_RESULT_ABORTED);
 			mc->active = NULL;
 			mc_unstall(mc);
+			deliver = true;
 		}
 		mc->abort = false;
 		if (!mc->active && !mc->paused) {
@@ -472,6 +477,9 @@ static void mc_work(struct work_struct *work)
 		}
 		d = mc->paused ? NULL : mc->active;
 		spin_unlock_irq(&vc->lock);
+		if (deliver)
+			dmaeng_vchan_deliver(vc);
+		deliver = false;
 		if (!d)
 			return;
 
@@ -483,11 +491,16 @@ static void mc_work(struct work_struct *work)
 					      DMAENG_RESULT_OK :
 					      DMAENG_RESULT_ERROR);
 			mc->active = NULL;
+			deliver = true;
 		} else if (step == MC_MORE && d->kind == MC_CYCLIC &&
 			   d->off % d->period_len == 0) {
 			dmaeng_vchan_cyclic_period(&d->vd);
+			deliver = true;
 		}
 		spin_unlock_irq(&vc->lock);
+		if (deliver)
+			dmaeng_vchan_deliver(vc);
+		deliver = false;
 		/*
 		 * Stalled: the channel that changes the FIFO queues us again,
 		 * as do terminate_all and resume; paused: resume does.
@@ -896,6 +909,7 @@ static int mc_probe(struct platform_device *pdev)
 
 		mc->mdev = mdev;
 		dmaeng_vchan_init(&mc->vc, mc_desc_free);
+		mc->vc.caller_delivers = true;
 		INIT_WORK(&mc->work, mc_work);
 		list_add_tail(&mc->vc.chan.device_node, &mdev->ddev.channels);
 	}

@@ -29,18 +29,23 @@
  * (dmaeng_vchan_next() hands them out in order); dmaeng_vchan_complete()
  * moves one to desc_completed, from where a tasklet delivers them: in
  * cookie order, one at a time, dmaeng_tx_complete() (callback, unmap,
- * counters) and then the provider's desc_free.  dmaeng_vchan_terminate_all()
- * moves every issued and submitted descriptor to desc_completed in cookie
- * order, those not started marked DMAENG_RESULT_ABORTED; a started one
- * stays undelivered (and holds back those after it) until the provider
- * completes it, so no buffer is released while the hardware may still
- * write it.
+ * counters) and then the provider's desc_free.  A provider that completes
+ * in process context (a work item, a threaded interrupt handler) may set
+ * caller_delivers and call dmaeng_vchan_deliver() itself once it dropped
+ * vc->lock: the same delivery without the tasklet's round trip.
+ * dmaeng_vchan_terminate_all() moves every issued and submitted
+ * descriptor to desc_completed in cookie order, those not started marked
+ * DMAENG_RESULT_ABORTED; a started one stays undelivered (and holds back
+ * those after it) until the provider completes it, so no buffer is
+ * released while the hardware may still write it.
  *
  * Contexts: dmaeng_vchan_tx_prep() in the prep's context; the functions
  * documented "under vc->lock" in any context with vc->lock held (taken
  * with spin_lock_irqsave() or from the interrupt handler); delivery in
- * softirq context (tasklet).  dmaeng_vchan_synchronize() and
- * dmaeng_vchan_free_chan_resources() in process context.
+ * softirq context (tasklet), or in the provider's process context with
+ * bottom halves disabled (dmaeng_vchan_deliver()).
+ * dmaeng_vchan_synchronize() and dmaeng_vchan_free_chan_resources() in
+ * process context.
  */
 #ifndef _DMAENG_VCHAN_H
 #define _DMAENG_VCHAN_H
@@ -87,6 +92,12 @@ struct dmaeng_vdesc {
  * @desc_issued: issued; those the provider started first
  * @desc_completed: completed or terminated, to deliver in order
  * @cyclic: the cyclic descriptor whose periods are being reported
+ * @caller_delivers: set by the provider after dmaeng_vchan_init(), before
+ *	it registers, if it calls dmaeng_vchan_deliver() after each
+ *	dmaeng_vchan_complete() and dmaeng_vchan_cyclic_period(): those then
+ *	leave delivery to it (terminate still schedules the tasklet)
+ * @delivering: library private, a deliverer is at work (under @lock)
+ * @deliver_again: library private, it must go round again (under @lock)
  * @task: delivers completions and periods
  * @desc_free: the provider's, frees one of its descriptors; any context
  *
@@ -101,6 +112,9 @@ struct dmaeng_vchan {
 	struct list_head desc_issued;
 	struct list_head desc_completed;
 	struct dmaeng_vdesc *cyclic;
+	bool caller_delivers;
+	bool delivering;
+	bool deliver_again;
 	struct tasklet_struct task;
 	void (*desc_free)(struct dmaeng_vdesc *vd);
 };
@@ -148,6 +162,7 @@ struct dmaeng_tx *dmaeng_vchan_tx_prep(struct dmaeng_vchan *vc,
 bool dmaeng_vchan_issue_pending(struct dmaeng_vchan *vc);
 struct dmaeng_vdesc *dmaeng_vchan_next(struct dmaeng_vchan *vc);
 void dmaeng_vchan_complete(struct dmaeng_vdesc *vd, enum dmaeng_result result);
+void dmaeng_vchan_deliver(struct dmaeng_vchan *vc);
 void dmaeng_vchan_cyclic_period(struct dmaeng_vdesc *vd);
 unsigned int dmaeng_vchan_terminate_all(struct dmaeng_vchan *vc);
 void dmaeng_vchan_synchronize(struct dmaeng_vchan *vc);
