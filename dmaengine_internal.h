@@ -66,7 +66,21 @@ void dmaeng_map_note_checked(struct dmaeng_chan *chan, dma_addr_t addr,
 void dmaeng_map_client_gone(const struct dmaeng_client *client);
 void dmaeng_map_chan_gone(const struct dmaeng_chan *chan);
 void dmaeng_map_device_gone(const struct dmaeng_device *ddev);
-void dmaeng_map_note_use(struct dmaeng_chan *chan, dma_addr_t addr);
+extern bool dmaeng_map_on;
+void __dmaeng_map_note_use(struct dmaeng_chan *chan, dma_addr_t addr,
+			   unsigned long caller);
+
+/*
+ * A prep uses @addr: was its mapping checked?  Inline, so that a prep pays
+ * one load for it while the mapping-debug layer is off.
+ */
+static inline void dmaeng_map_note_use(struct dmaeng_chan *chan,
+				       dma_addr_t addr)
+{
+	if (READ_ONCE(dmaeng_map_on))
+		__dmaeng_map_note_use(chan, addr, _THIS_IP_);
+}
+
 ssize_t dmaeng_map_show(struct dmaeng_chan *chan, enum dmaeng_map_counter c,
 			char *buf);
 /* KUnit only (EXPORT_SYMBOL_IF_KUNIT). */

@@ -90,7 +90,7 @@ struct dmaeng_map_bucket {
 	struct hlist_head head;
 };
 
-static bool dmaeng_map_on;
+bool dmaeng_map_on;	/* read without the lock by dmaeng_map_note_use() */
 static DEFINE_RWLOCK(dmaeng_map_mode);	/* dmaeng_map_on and the entries */
 static struct dmaeng_map_bucket *dmaeng_map_hash;
 static LIST_HEAD(dmaeng_map_devs);	/* every dmaeng_map_dev */
@@ -406,11 +406,11 @@ out:
 	read_unlock_irqrestore(&dmaeng_map_mode, flags);
 }
 
-/* dmaeng_prep_memcpy() uses @addr: was its mapping checked? */
-void dmaeng_map_note_use(struct dmaeng_chan *chan, dma_addr_t addr)
+/* A prep at @caller uses @addr: was its mapping checked? */
+void __dmaeng_map_note_use(struct dmaeng_chan *chan, dma_addr_t addr,
+			   unsigned long caller)
 {
-	if (READ_ONCE(dmaeng_map_on))
-		dmaeng_map_lookup_mark(chan, addr, true, _RET_IP_);
+	dmaeng_map_lookup_mark(chan, addr, true, caller);
 }
 
 /* dmaeng_mapping_error() was called on @addr: mark its mapping checked. */
