@@ -33,13 +33,16 @@ def read_figs(path):
     prof = []
     with open(path, encoding="utf-8", errors="replace") as f:
         for line in f:
-            parts = line.strip().split(None, 4)
-            if len(parts) == 5 and parts[0] == "prof":
+            parts = line.strip().split(None, 5)
+            if len(parts) == 6 and parts[0] == "prof":
+                # prof DEPTH CALLS MEAN-NS ENTRY CALLEE|-
                 try:
-                    prof.append((parts[3], parts[4], int(parts[1]), float(parts[2])))
+                    prof.append((int(parts[1]), parts[4], parts[5],
+                                 int(parts[2]), float(parts[3])))
                 except ValueError:
                     pass
                 continue
+            parts = line.strip().split(None, 4)
             if len(parts) < 4 or parts[0] != "fig":
                 continue
             try:
@@ -55,8 +58,14 @@ def read_figs(path):
 # The entry points the trace phase follows, per engine, in call order.
 ENTRIES = {
     "raw engine": ("db_raw_submit", "db_raw_issue", "db_raw_work"),
-    "dmaeng": ("dmaeng_prep_memcpy", "dmaeng_submit", "dmaeng_issue_pending", "mc_work",
-               "dmaeng_vchan_deliver"),
+    "dmaeng": ("dmaeng_prep_memcpy", "dmaeng_submit", "dmaeng_issue_pending", "mc_work"),
+    "dmaengine": ("ka_prep_memcpy", "ka_tx_submit", "ka_issue_pending", "ka_work"),
+}
+# The same as columns: prep, submit, issue, work item (the raw engine has
+# no prep: its request lives in the caller's slot).
+COLS = {
+    "raw engine": (None, "db_raw_submit", "db_raw_issue", "db_raw_work"),
+    "dmaeng": ("dmaeng_prep_memcpy", "dmaeng_submit", "dmaeng_issue_pending", "mc_work"),
     "dmaengine": ("ka_prep_memcpy", "ka_tx_submit", "ka_issue_pending", "ka_work"),
 }
 
@@ -68,23 +77,38 @@ def where(modes):
         prof = figs.get(PROF)
         if not prof:
             continue
+
+        def entry(depth, e):
+            return next(((p[3], p[4]) for p in prof
+                         if p[0] == depth and p[1] == e and p[2] == "-"), None)
         out += [f"## Where the time goes ({m})", "",
                 "ftrace's function_graph over 100 64-byte copies per engine "
-                "on one channel (the bench's trace phase): mean ns per call "
-                "of each entry point, and of each function it calls "
-                "directly (calls per entry call in brackets).  The tracer's "
-                "own cost is in every figure: compare them with each other.",
-                "", "| engine | entry point | calls | mean ns | callees: mean ns (calls per entry) |",
+                "on one channel (the bench's trace phase).  First each entry "
+                "point alone (nothing under it traced, so each carries the "
+                "tracer's cost once and their differences are the engines'): "
+                "mean ns per call.  dmaengine's rows are the adapter's "
+                "callbacks (its inline wrappers are not functions).", "",
+                "| engine | " + " | ".join(("prep", "submit", "issue", "work item")) +
+                " | submitter's side |", "| --- | ---: | ---: | ---: | ---: | ---: |"]
+        for eng, cols in COLS.items():
+            vals = [entry(1, e) if e else None for e in cols]
+            side = sum(v[1] for v in vals[:3] if v)
+            cells = [f"`{e}` {v[1]:,.0f}" if v else "-" for e, v in zip(cols, vals)]
+            out.append(f"| {eng} | " + " | ".join(cells) + f" | {side:,.0f} |")
+        out += ["", "Then two levels: each entry point and what it calls "
+                "directly, every callee with the tracer's cost too (compare "
+                "them with each other): mean ns (calls per entry call).", "",
+                "| engine | entry point | calls | mean ns | callees: mean ns (calls per entry) |",
                 "| --- | --- | ---: | ---: | --- |"]
         for eng, entries in ENTRIES.items():
             for e in entries:
-                top = [p for p in prof if p[0] == e and p[1] == "-"]
+                top = entry(2, e)
                 if not top:
                     continue
-                calls, mean = max(top[0][2], 1), top[0][3]
-                kids = sorted((p for p in prof if p[0] == e and p[1] != "-"),
-                              key=lambda p: -p[2] * p[3])
-                desc = ", ".join(f"`{p[1]}` {p[3]:,.0f} ({p[2] / calls:.2g})"
+                calls, mean = max(top[0], 1), top[1]
+                kids = sorted((p for p in prof if p[0] == 2 and p[1] == e and p[2] != "-"),
+                              key=lambda p: -p[3] * p[4])
+                desc = ", ".join(f"`{p[2]}` {p[4]:,.0f} ({p[3] / calls:.2g})"
                                  for p in kids[:8])
                 out.append(f"| {eng} | `{e}` | {calls} | {mean:,.0f} | {desc} |")
         out.append("")

@@ -42,74 +42,85 @@ done
 grep '^fig ' $DB/results >> $figs
 
 # Where the time goes: function_graph over the trace phase's 64-byte copies
-# (100 per engine, one channel), two levels deep from each entry point on
-# the submitting side and from each engine's work item.  One line per entry
-# point and per function it calls directly:
-#   prof CALLS MEAN-NS ENTRY CALLEE|-
-# (means per call; the tracer's own cost is in every figure, so compare
-# them with each other, not with the copy figures).
+# (100 per engine, one channel), from each entry point on the submitting
+# side and from each engine's work item: first one level deep (only the
+# entry points patched, nothing under them traced, so each carries the
+# tracer's cost once: their differences are the engines'), then two (what
+# each entry point calls directly; every function patched, so each call
+# under them carries the tracer's cost too).
+# One line per entry point and per function it calls directly:
+#   prof DEPTH CALLS MEAN-NS ENTRY CALLEE|-
 T=/sys/kernel/tracing
 [ -e $T/trace ] || mount -t tracefs nodev $T 2>/dev/null
 if [ -e $T/available_tracers ] && grep -qw function_graph $T/available_tracers; then
-	echo "dmaeng: bench phase trace (function_graph)"
-	echo 0 > $T/tracing_on
-	echo nop > $T/current_tracer
-	: > $T/trace
-	for f in db_raw_submit db_raw_issue db_raw_work \
-		dmaeng_prep_memcpy dmaeng_submit dmaeng_issue_pending mc_work \
-		dmaeng_vchan_deliver \
-		ka_prep_memcpy ka_tx_submit ka_issue_pending ka_work; do
-		echo $f >> $T/set_graph_function || echo "dmaeng: cannot trace $f"
-	done
-	echo 2 > $T/max_graph_depth
-	echo function_graph > $T/current_tracer
-	# Exits named, interrupts left out, time asleep not counted.
-	echo 1 > $T/options/funcgraph-tail
-	echo 0 > $T/options/funcgraph-irqs
-	echo 0 > $T/options/sleep-time
-	echo 1 > $T/tracing_on
-	echo trace > $DB/run || echo "dmaeng: bench phase trace failed"
-	echo 0 > $T/tracing_on
-	# Calls nest per task: the "=>" lines say which task a CPU runs.
-	awk '
-	/=>/ {
-		task[$1] = $NF
-		next
-	}
-	/\|/ {
-		cpu = task[$1]
-		bar = index($0, "|")
-		left = substr($0, 1, bar - 1)
-		right = substr($0, bar + 1)
-		match(right, /^ */)
-		depth = int((RLENGTH - 2) / 2)
-		body = substr(right, RLENGTH + 1)
-		sub(/ *$/, "", body)
-		if (body ~ /\) \{$/) {
-			name = body
-			sub(/[ (].*/, "", name)
-			stack[cpu, depth] = name
+	for depth in 1 2; do
+		echo "dmaeng: bench phase trace (function_graph, depth $depth)"
+		echo 0 > $T/tracing_on
+		echo nop > $T/current_tracer
+		: > $T/trace
+		for f in db_raw_submit db_raw_issue db_raw_work \
+			dmaeng_prep_memcpy dmaeng_submit dmaeng_issue_pending mc_work \
+			ka_prep_memcpy ka_tx_submit ka_issue_pending ka_work; do
+			echo $f >> $T/set_graph_function || echo "dmaeng: cannot trace $f"
+			# One level: only the entry points are patched, so
+			# that what they call runs at full speed.
+			[ $depth = 1 ] && echo $f >> $T/set_ftrace_filter
+		done
+		echo $depth > $T/max_graph_depth
+		echo function_graph > $T/current_tracer
+		# Exits named, interrupts left out, time asleep not counted.
+		echo 1 > $T/options/funcgraph-tail
+		echo 0 > $T/options/funcgraph-irqs
+		echo 0 > $T/options/sleep-time
+		echo 1 > $T/tracing_on
+		echo trace > $DB/run || echo "dmaeng: bench phase trace failed"
+		echo 0 > $T/tracing_on
+		# Calls nest per task: the "=>" lines say which task a CPU runs.
+		awk -v depth=$depth '
+		/=>/ {
+			task[$1] = $NF
 			next
 		}
-		if (body ~ /^\} \/\* /) {
-			name = body
-			sub(/^\} \/\* /, "", name)
-		} else if (body ~ /\(\);$/) {
-			name = body
-		} else
-			next
-		sub(/[ (].*/, "", name)
-		if (!match(left, /[0-9.]+ us/) || depth > 1)
-			next
-		us = substr(left, RSTART, RLENGTH - 3) + 0
-		key = depth == 0 ? name " -" : stack[cpu, 0] " " name
-		n[key]++
-		t[key] += us
-	}
-	END { for (k in n) printf "prof %d %.0f %s\n", n[k], t[k] * 1000 / n[k], k }
-	' $T/trace | sort -k4,4 -k5,5 >> $figs
-	echo nop > $T/current_tracer
-	: > $T/set_graph_function
+		/\|/ {
+			cpu = task[$1]
+			bar = index($0, "|")
+			left = substr($0, 1, bar - 1)
+			right = substr($0, bar + 1)
+			match(right, /^ */)
+			level = int((RLENGTH - 2) / 2)
+			body = substr(right, RLENGTH + 1)
+			sub(/ *$/, "", body)
+			if (body ~ /\) \{$/) {
+				name = body
+				sub(/[ (].*/, "", name)
+				stack[cpu, level] = name
+				next
+			}
+			if (body ~ /^\} \/\* /) {
+				name = body
+				sub(/^\} \/\* /, "", name)
+			} else if (body ~ /\(\);$/) {
+				name = body
+			} else
+				next
+			sub(/[ (].*/, "", name)
+			if (!match(left, /[0-9.]+ us/) || level > 1)
+				next
+			us = substr(left, RSTART, RLENGTH - 3) + 0
+			key = level == 0 ? name " -" : stack[cpu, 0] " " name
+			n[key]++
+			t[key] += us
+		}
+		END {
+			for (k in n)
+				printf "prof %d %d %.0f %s\n", depth, n[k],
+					t[k] * 1000 / n[k], k
+		}
+		' $T/trace | sort -k5,5 -k6,6 >> $figs
+		echo nop > $T/current_tracer
+		: > $T/set_graph_function
+		: > $T/set_ftrace_filter
+	done
 	echo "dmaeng: $(grep -c '^prof ' $figs) function_graph lines"
 fi
 rmmod dmaeng_bench
