@@ -130,6 +130,7 @@ struct dmaeng_hold {
 	struct list_head node;		/* on client->holds, RCU */
 	struct list_head gone;		/* on the way out, after node */
 	struct dmaeng_chan *chan;
+	struct dmaeng_client *client;	/* whose */
 	unsigned int load;		/* CPUs given it while rebalancing */
 	struct rcu_head rcu;
 };
@@ -338,6 +339,18 @@ static void dmaeng_client_rebalance(struct dmaeng_client *client,
 	}
 }
 
+/* Every table recomputation (under dmaeng_table_lock), for KUnit. */
+static unsigned long dmaeng_rebalances;
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/* How many times every client's table was recomputed so far. */
+unsigned long dmaeng_table_rebalances(void)
+{
+	return READ_ONCE(dmaeng_rebalances);
+}
+EXPORT_SYMBOL_IF_KUNIT(dmaeng_table_rebalances);
+#endif
+
 /* Recompute every client's table; under dmaeng_table_lock. */
 static void dmaeng_rebalance(int dying_cpu)
 {
@@ -345,6 +358,7 @@ static void dmaeng_rebalance(int dying_cpu)
 	struct dmaeng_hold *hold;
 
 	lockdep_assert_held(&dmaeng_table_lock);
+	WRITE_ONCE(dmaeng_rebalances, dmaeng_rebalances + 1);
 	list_for_each_entry(client, &dmaeng_clients, node)
 		list_for_each_entry(hold, &client->holds, node)
 			hold->chan->table_count = 0;
@@ -455,6 +469,7 @@ static void dmaeng_client_collect(struct dmaeng_client *client,
 			continue;
 		}
 		hold->chan = chan;
+		hold->client = client;
 		list_add_tail(&hold->node, taken);
 	}
 }
@@ -471,30 +486,35 @@ static void dmaeng_client_add_holds(struct dmaeng_client *client,
 	}
 }
 
-/* Take @client's references on @ddev's channels (or @only) and publish. */
-static void dmaeng_client_take(struct dmaeng_client *client,
-			       struct dmaeng_device *ddev,
-			       struct dmaeng_chan *only)
-{
-	LIST_HEAD(taken);
-
-	dmaeng_client_collect(client, ddev, only, &taken);
-	if (list_empty(&taken))
-		return;
-	dmaeng_tables_begin();
-	dmaeng_client_add_holds(client, &taken);
-	dmaeng_tables_end();
-}
-
-/* Every waiting client takes the channels of @ddev (or just @only). */
+/*
+ * Every waiting client takes the channels of @ddev (or just @only): each
+ * client's references first (the provider's callbacks run outside the
+ * table lock), then all of them published with one recomputation of the
+ * tables, not one per client (which made a device's registration
+ * quadratic in the number of clients).
+ */
 static void dmaeng_clients_take(struct dmaeng_device *ddev,
 				struct dmaeng_chan *only)
 {
 	struct dmaeng_client *client;
+	struct dmaeng_hold *hold, *tmp;
+	LIST_HEAD(taken);
+	LIST_HEAD(all);
 
-	list_for_each_entry(client, &dmaeng_clients, node)
-		if (dmaeng_client_wants(client, ddev))
-			dmaeng_client_take(client, ddev, only);
+	list_for_each_entry(client, &dmaeng_clients, node) {
+		if (!dmaeng_client_wants(client, ddev))
+			continue;
+		dmaeng_client_collect(client, ddev, only, &taken);
+		list_splice_tail_init(&taken, &all);
+	}
+	if (list_empty(&all))
+		return;
+	dmaeng_tables_begin();
+	list_for_each_entry_safe(hold, tmp, &all, node) {
+		list_del(&hold->node);
+		list_add_tail_rcu(&hold->node, &hold->client->holds);
+	}
+	dmaeng_tables_end();
 }
 
 /**

@@ -87,6 +87,7 @@ ssize_t dmaeng_map_show(struct dmaeng_chan *chan, enum dmaeng_map_counter c,
 #if IS_ENABLED(CONFIG_KUNIT)
 struct module;
 void dmaeng_module_state_changed(struct module *mod, unsigned long state);
+unsigned long dmaeng_table_rebalances(void);
 #endif
 /* dmaengine_mapdebug.c, KUnit only (namespace DMAENG_KUNIT). */
 void dmaeng_mapdebug_test_track(struct dmaeng_chan *chan, dma_addr_t addr,

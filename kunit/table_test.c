@@ -12,10 +12,12 @@
 #include <linux/numa.h>
 #include <kunit/test.h>
 #include "fake_provider.h"
+#include "../dmaengine_internal.h"
 
 #define MEMCPY		BIT(DMAENG_MEMCPY)
 #define INTR		BIT(DMAENG_INTERRUPT)
 #define NCAPS		2	/* capabilities with a table: MEMCPY, INTERRUPT */
+#define TABLE_CLIENTS	16	/* clients waiting for one device */
 
 static int table_sum(struct fake_dev *fd)
 {
@@ -196,12 +198,51 @@ static void table_cpu_hotplug(struct kunit *test)
 	fake_dev_unregister(fd);
 }
 
+/*
+ * A device registered while many clients wait: each takes its channels,
+ * and the tables are recomputed once for all of them, not once per client
+ * (which made a registration quadratic in the number of clients); its
+ * unregistration recomputes them once too.
+ */
+static void table_one_rebalance_per_device(struct kunit *test)
+{
+	struct fake_dev *fd = fake_dev_new(test, fake_parent(test, NUMA_NO_NODE),
+					   2, MEMCPY);
+	struct fake_client *c[TABLE_CLIENTS];
+	unsigned long before;
+	int i;
+
+	for (i = 0; i < TABLE_CLIENTS; i++) {
+		c[i] = fake_client_new(test, "many", MEMCPY);
+		KUNIT_ASSERT_EQ(test, fake_client_register(test, c[i]), 0);
+	}
+	before = dmaeng_table_rebalances();
+	KUNIT_ASSERT_EQ(test, fake_dev_register(test, fd), 0);
+	KUNIT_EXPECT_EQ(test, dmaeng_table_rebalances() - before, 1);
+	KUNIT_EXPECT_EQ(test, fake_client_count(fd), 2 * TABLE_CLIENTS);
+	for (i = 0; i < TABLE_CLIENTS; i++)
+		KUNIT_EXPECT_NOT_NULL(test, fake_find_on(0, &c[i]->client,
+							 DMAENG_MEMCPY));
+	KUNIT_EXPECT_EQ(test, table_sum(fd),
+			TABLE_CLIENTS * num_online_cpus());
+
+	before = dmaeng_table_rebalances();
+	fake_dev_unregister(fd);
+	KUNIT_EXPECT_EQ(test, dmaeng_table_rebalances() - before, 1);
+	for (i = 0; i < TABLE_CLIENTS; i++) {
+		KUNIT_EXPECT_NULL(test, fake_find_on(0, &c[i]->client,
+						     DMAENG_MEMCPY));
+		KUNIT_EXPECT_EQ(test, fake_client_unregister(c[i]), 0);
+	}
+}
+
 static struct kunit_case dmaeng_table_cases[] = {
 	KUNIT_CASE(table_empty_without_clients),
 	KUNIT_CASE(table_spreads_cpus),
 	KUNIT_CASE(table_private_leaves_table),
 	KUNIT_CASE(table_prefers_local_node),
 	KUNIT_CASE(table_cpu_hotplug),
+	KUNIT_CASE(table_one_rebalance_per_device),
 	{}
 };
 
