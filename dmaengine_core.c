@@ -130,7 +130,7 @@ struct dmaeng_hold {
 	struct list_head node;		/* on client->holds, RCU */
 	struct list_head gone;		/* on the way out, after node */
 	struct dmaeng_chan *chan;
-	struct dmaeng_client *client;	/* whose */
+	struct dmaeng_client *client;	/* whose (read until published) */
 	unsigned int load;		/* CPUs given it while rebalancing */
 	struct rcu_head rcu;
 };
@@ -474,15 +474,14 @@ static void dmaeng_client_collect(struct dmaeng_client *client,
 	}
 }
 
-/* Move the holds on @taken to @client; inside dmaeng_tables_begin(). */
-static void dmaeng_client_add_holds(struct dmaeng_client *client,
-				    struct list_head *taken)
+/* Move each hold on @taken to its client; inside dmaeng_tables_begin(). */
+static void dmaeng_holds_publish(struct list_head *taken)
 {
 	struct dmaeng_hold *hold, *tmp;
 
 	list_for_each_entry_safe(hold, tmp, taken, node) {
 		list_del(&hold->node);
-		list_add_tail_rcu(&hold->node, &client->holds);
+		list_add_tail_rcu(&hold->node, &hold->client->holds);
 	}
 }
 
@@ -497,23 +496,15 @@ static void dmaeng_clients_take(struct dmaeng_device *ddev,
 				struct dmaeng_chan *only)
 {
 	struct dmaeng_client *client;
-	struct dmaeng_hold *hold, *tmp;
 	LIST_HEAD(taken);
-	LIST_HEAD(all);
 
-	list_for_each_entry(client, &dmaeng_clients, node) {
-		if (!dmaeng_client_wants(client, ddev))
-			continue;
-		dmaeng_client_collect(client, ddev, only, &taken);
-		list_splice_tail_init(&taken, &all);
-	}
-	if (list_empty(&all))
+	list_for_each_entry(client, &dmaeng_clients, node)
+		if (dmaeng_client_wants(client, ddev))
+			dmaeng_client_collect(client, ddev, only, &taken);
+	if (list_empty(&taken))
 		return;
 	dmaeng_tables_begin();
-	list_for_each_entry_safe(hold, tmp, &all, node) {
-		list_del(&hold->node);
-		list_add_tail_rcu(&hold->node, &hold->client->holds);
-	}
+	dmaeng_holds_publish(&taken);
 	dmaeng_tables_end();
 }
 
@@ -566,7 +557,7 @@ int dmaeng_client_register(struct dmaeng_client *client)
 	/* The client and all it holds, published at once. */
 	dmaeng_tables_begin();
 	list_add_tail(&client->node, &dmaeng_clients);
-	dmaeng_client_add_holds(client, &taken);
+	dmaeng_holds_publish(&taken);
 	dmaeng_tables_end();
 	mutex_unlock(&dmaeng_lock);
 	return 0;
