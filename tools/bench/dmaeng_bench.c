@@ -849,16 +849,19 @@ static int db_arms_run(struct db_set *sets, unsigned int nsets,
 	return err;
 }
 
-/* Copier sets of @n copiers, @inflight slots of @size bytes, per engine. */
+/*
+ * Copier sets, per engine: one copier per channel of the engine, at most
+ * @max, with @inflight slots of @size bytes each.
+ */
 static int db_sets_alloc(struct db_set *sets, const enum db_eng *engs,
-			 unsigned int nsets, size_t size,
+			 unsigned int nsets, unsigned int max, size_t size,
 			 unsigned int inflight)
 {
 	unsigned int k;
 
 	for (k = 0; k < nsets; k++) {
 		sets[k].eng = engs[k];
-		sets[k].n = db_nchans(engs[k]);
+		sets[k].n = min(db_nchans(engs[k]), max);
 		sets[k].cs = NULL;
 		if (!sets[k].n)
 			continue;
@@ -890,7 +893,7 @@ static int db_phase_copy(void)
 		       GFP_KERNEL);
 	if (!arms)
 		return -ENOMEM;
-	err = db_sets_alloc(sets, engs, ARRAY_SIZE(engs), 64, 1);
+	err = db_sets_alloc(sets, engs, ARRAY_SIZE(engs), DB_MAX_CHANS, 64, 1);
 	for (k = 0; k < ARRAY_SIZE(engs) && !err; k++) {
 		for (i = 0; i < ARRAY_SIZE(counts); i++) {
 			if (counts[i] > sets[k].n)
@@ -946,8 +949,8 @@ static int db_phase_tput(void)
 		memset(sets, 0, sizeof(sets));
 		memset(arms, 0, sizeof(arms));
 		narms = 0;
-		err = db_sets_alloc(sets, engs, ARRAY_SIZE(engs), sizes[i],
-				    DB_INFLIGHT);
+		err = db_sets_alloc(sets, engs, ARRAY_SIZE(engs),
+				    DB_MAX_CHANS, sizes[i], DB_INFLIGHT);
 		for (k = 0; k < ARRAY_SIZE(engs) && !err; k++) {
 			for (all = 0; all <= 1 && sets[k].n; all++) {
 				arm = &arms[narms++];
@@ -1049,19 +1052,10 @@ static int db_phase_trace(void)
 	struct db_arm arm = {};
 	struct db_thread th = {};
 	unsigned int k;
-	int err = 0, err2;
+	int err, err2;
 
 	/* One copier per engine: the one that copies. */
-	for (k = 0; k < ARRAY_SIZE(engs) && !err; k++) {
-		sets[k].eng = engs[k];
-		if (!db_nchans(engs[k]))
-			continue;
-		sets[k].cs = db_alloc_copiers(1, 64, 1);
-		if (!sets[k].cs)
-			err = -ENOMEM;
-		else
-			sets[k].n = 1;
-	}
+	err = db_sets_alloc(sets, engs, ARRAY_SIZE(engs), 1, 64, 1);
 	for (k = 0; k < ARRAY_SIZE(engs) && !err; k++) {
 		if (!sets[k].n)
 			continue;
