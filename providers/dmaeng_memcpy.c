@@ -311,11 +311,15 @@ static void mc_fifo_io(void *p, size_t n, void *arg)
 	}
 }
 
-/* Take the device's channels stalled on the FIFO into @woken; fifo.lock. */
+/*
+ * Set @woken to the device's channels stalled on the FIFO, and clear their
+ * stall; fifo.lock.
+ */
 static void mc_fifo_stalled(struct mc_dev *mdev, unsigned long *woken)
 {
 	unsigned int i;
 
+	bitmap_zero(woken, MC_MAX_CHANNELS);
 	for (i = 0; i < mdev->nchans; i++) {
 		if (mdev->chans[i].stalled) {
 			mdev->chans[i].stalled = false;
@@ -350,7 +354,7 @@ static enum mc_step mc_step_fifo(struct mc_chan *mc, struct mc_desc *d)
 	dma_addr_t fifo_addr = push ? d->cfg.dst_addr : d->cfg.src_addr;
 	struct mc_seg *seg = &d->segs[d->seg];
 	size_t left = seg->len - d->off, avail, n;
-	DECLARE_BITMAP(woken, MC_MAX_CHANNELS) = {};
+	DECLARE_BITMAP(woken, MC_MAX_CHANNELS);
 	enum mc_step step = MC_MORE;
 	unsigned long flags;
 
@@ -761,7 +765,7 @@ static int mc_terminate_all(struct dmaeng_chan *chan)
 {
 	struct mc_chan *mc = to_mc(chan);
 	struct mc_fifo *f = &mc->mdev->fifo;
-	DECLARE_BITMAP(woken, MC_MAX_CHANNELS) = {};
+	DECLARE_BITMAP(woken, MC_MAX_CHANNELS);
 
 	spin_lock_irq(&mc->vc.lock);
 	/* The work item completes the active one after its step. */

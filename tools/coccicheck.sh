@@ -10,8 +10,10 @@
 # modules of make check-selftest (tools/selftest/).  The copy holds one
 # planted finding, tools/cocci/canary.c: the run must report it and
 # nothing else, which proves spatch read the tree and that a report is
-# recognised.  Prints the number of semantic patches applied; the log is
-# build/cocci/coccicheck.log.
+# recognised; every semantic patch must have run, and spatch must parse
+# every file whole (what it cannot parse it skips without a word).  Prints
+# the number of semantic patches applied; the logs are
+# build/cocci/coccicheck.log and build/cocci/parse.log.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -42,6 +44,22 @@ want=$(cd "$top" && git ls-files '*.c' 2>/dev/null |
 got=$(find "$work/src" -name '*.c' | wc -l)
 [ "$want" = 0 ] || [ "$got" = "$want" ] ||
 	{ echo "coccicheck: copied $got C files, the tree has $want" >&2; exit 1; }
+# Every semantic patch of the tree was applied.
+cocci=$(find "$src/scripts/coccinelle" -name '*.cocci' | wc -l)
+applied=$(grep -c '^Processing ' "$log" || true)
+[ "$applied" = "$cocci" ] ||
+	{ echo "coccicheck: $applied of the tree's $cocci semantic patches applied" >&2; exit 1; }
+# spatch skips what it cannot parse, and coccicheck's --very-quiet hides
+# it: a function it could not parse is checked by no semantic patch.  So
+# every file must parse whole, with the macros coccicheck's spatch uses.
+parse=$work/parse.log
+(cd "$work/src" && spatch --parse-c --no-includes --include-headers .) > "$parse" 2>&1 || true
+if ! grep -q '^NB total files = [0-9]*; perfect = [0-9]*; pbs = 0;' "$parse"; then
+	grep -E '^(PARSING:|BAD:)' "$parse" | grep -B1 '^BAD:' >&2 || true
+	grep '^NB total files' "$parse" >&2 || tail -n 5 "$parse" >&2
+	echo "coccicheck: spatch cannot parse all of the tree (log: $parse)" >&2
+	exit 1
+fi
 # A report names the file and line: "FILE.c:LINE:COL-COL: MESSAGE".
 reports=$(grep -E '^[^ ]+\.[ch]:[0-9]+' "$log" | sed "s|$work/src/||" || true)
 if ! echo "$reports" | grep -q '^tools/cocci/canary\.c:17:.*atomic_dec_and_test'; then

@@ -186,7 +186,8 @@ static DEFINE_MUTEX(db_run_lock);	/* one run at a time */
 static DEFINE_MUTEX(db_lock);		/* db_figs, db_nfigs */
 static struct db_fig db_figs[DB_MAX_FIGS];
 static int db_nfigs;
-static DEFINE_PER_CPU(void *, db_floor_ptr);
+/* The find figures' floor: allocated per CPU, as a client's table is. */
+static void * __percpu *db_floor_ptr;
 
 /* Channels of the current run (db_run_lock). */
 static struct dmaeng_chan *db_dchans[DB_MAX_CHANS];
@@ -340,7 +341,7 @@ static int db_find_fn(struct db_thread *t)
 	case DB_FIND_FLOOR:
 		t->t0 = db_now();
 		for (i = 0; i < DB_FIND_ITERS; i++)
-			acc += (unsigned long)this_cpu_read(db_floor_ptr);
+			acc += (unsigned long)this_cpu_read(*db_floor_ptr);
 		t->t1 = db_now();
 		break;
 	case DB_FIND_DMAENG:
@@ -1384,8 +1385,11 @@ static int __init db_init(void)
 {
 	int cpu, i, err;
 
+	db_floor_ptr = alloc_percpu(void *);
+	if (!db_floor_ptr)
+		return -ENOMEM;
 	for_each_possible_cpu(cpu)
-		per_cpu(db_floor_ptr, cpu) = &db_client;
+		per_cpu(*db_floor_ptr, cpu) = &db_client;
 	dmaeng_cap_set(DMAENG_MEMCPY, &db_client.cap_mask);
 	for (i = 0; i < DB_MAX_CHANS; i++) {
 		spin_lock_init(&db_rchans[i].lock);
@@ -1395,8 +1399,10 @@ static int __init db_init(void)
 	}
 	/* As dmaeng_memcpy's and dmaeng_kadapter's. */
 	db_raw_wq = alloc_workqueue(DB_NAME, WQ_UNBOUND | WQ_MEM_RECLAIM, 0);
-	if (!db_raw_wq)
+	if (!db_raw_wq) {
+		free_percpu(db_floor_ptr);
 		return -ENOMEM;
+	}
 	db_pdev = platform_device_register_simple(DB_NAME, PLATFORM_DEVID_NONE,
 						  NULL, 0);
 	err = PTR_ERR_OR_ZERO(db_pdev);
@@ -1407,6 +1413,7 @@ static int __init db_init(void)
 		if (!IS_ERR(db_pdev))
 			platform_device_unregister(db_pdev);
 		destroy_workqueue(db_raw_wq);
+		free_percpu(db_floor_ptr);
 		return err;
 	}
 	db_debugfs = debugfs_create_dir(DB_NAME, NULL);
@@ -1421,6 +1428,7 @@ static void __exit db_exit(void)
 	debugfs_remove_recursive(db_debugfs);
 	destroy_workqueue(db_raw_wq);
 	platform_device_unregister(db_pdev);
+	free_percpu(db_floor_ptr);
 }
 
 module_init(db_init);
