@@ -201,8 +201,9 @@ def manifest(path, boots):
         if gskips != skips:
             diag.append('%d skipped, the manifest allows %d%s' %
                         (gskips, skips, ' (%s)' % reason if reason else ''))
-        # A reason "needs CAP N, CAP N" pins the skips per capability.
-        elif reason.startswith('needs ') and needs_text(why) != reason:
+        # The reason, "needs CAP N, CAP N", pins the skips per capability;
+        # no skip is allowed for any other reason.
+        elif skips and needs_text(why) != reason:
             diag.append('skipped: %s; the manifest allows: %s' %
                         (needs_text(why) or ', '.join(sorted(why)), reason))
         checks.append((not diag, desc, diag))
