@@ -7,6 +7,13 @@
  * provider module) until the client unregisters, and dmaeng_find_channel()
  * returns this CPU's channel.  Private clients take one channel for their
  * exclusive use with dmaeng_request_channel().
+ *
+ * "Does not sleep" below means: may be called wherever a spinlock_t may be
+ * taken (with one held, in softirq, in an interrupt handler).  On
+ * PREEMPT_RT those contexts are preemptible and spinlock_t is a sleeping
+ * lock, so not with interrupts or preemption disabled by hand, under a
+ * raw_spinlock_t or from a non-threaded (IRQF_NO_THREAD) handler: the
+ * kernel's dmaengine has the same rule.
  */
 #ifndef _DMAENG_CLIENT_H
 #define _DMAENG_CLIENT_H

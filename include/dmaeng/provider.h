@@ -95,6 +95,13 @@ struct dmaeng_map_dev;
  * &dmaeng_tx.tx_submit, @issue_pending and @tx_status run in the client's
  * context, possibly atomic, inside an RCU read-side section.
  * &dmaeng_tx.tx_free runs in the client's context, possibly atomic.
+ * "Possibly atomic" is wherever a spinlock_t may be taken: a provider may
+ * take its own spinlock_t and allocate with GFP_NOWAIT there, but never
+ * sleep otherwise.  On PREEMPT_RT spinlock_t sleeps, so a provider must
+ * not take it, nor call dmaeng, under a raw_spinlock_t or with interrupts
+ * or preemption disabled by hand.  Its interrupt handler, threaded on
+ * PREEMPT_RT, may take spinlock_t; one requested with IRQF_NO_THREAD may
+ * not.
  *
  * After dmaeng_device_unregister() returns
  * -----------------------------------------
