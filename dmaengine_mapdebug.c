@@ -33,10 +33,15 @@
  * The counters live in a struct dmaeng_map_dev per dmaeng device (not in
  * struct device), which entries keep alive after the device is gone.
  *
- * Locking (no dmaeng_lock here; all of it may run in interrupt context):
+ * Locking (no dmaeng_lock here; all but the leak scans may run wherever a
+ * spinlock_t may be taken, interrupt handlers included; see client.h on
+ * PREEMPT_RT):
  * dmaeng_map_mode (rwlock) is held for reading by every tracking step and
  * for writing to switch the layer; each hash bucket has a spinlock; the
- * pool has its own spinlock, taken inside a bucket lock.
+ * pool has its own spinlock, taken inside a bucket lock.  The leak scans
+ * run in process context under dmaeng's registry mutex: they hold
+ * dmaeng_map_mode for a batch of buckets at a time, rescheduling in
+ * between, and return at once when nothing is tracked.
  */
 
 #include <linux/debugfs.h>
@@ -53,6 +58,8 @@
 
 #define DMAENG_MAP_HASH_BITS	14
 #define DMAENG_LEAK_REPORTS	8	/* warnings per leak event */
+#define DMAENG_MAP_SCAN_BATCH	64	/* buckets per hold of the mode lock */
+static_assert((1U << DMAENG_MAP_HASH_BITS) % DMAENG_MAP_SCAN_BATCH == 0);
 
 static const char * const dmaeng_kind_names[] = { "page", "single", "sg" };
 
@@ -426,46 +433,99 @@ void dmaeng_map_note_checked(struct dmaeng_chan *chan, dma_addr_t addr,
  * (up to DMAENG_LEAK_REPORTS) and counted.  @forget: the owner is going,
  * so the entries no longer name it.
  */
-static void dmaeng_map_report(const char *when,
-			      bool (*match)(const struct dmaeng_map_entry *e,
-					    const void *arg),
-			      const void *arg, bool forget)
+/* Are any entries out of the pool, that is, any mappings tracked? */
+static bool dmaeng_map_tracking(void)
+{
+	unsigned long flags;
+	bool any;
+
+	spin_lock_irqsave(&dmaeng_pool_lock, flags);
+	any = num_free_entries != nr_total_entries;
+	spin_unlock_irqrestore(&dmaeng_pool_lock, flags);
+	return any;
+}
+
+struct dmaeng_map_scan {
+	const char *when;
+	bool (*match)(const struct dmaeng_map_entry *e, const void *arg);
+	const void *arg;
+	bool forget;
+	unsigned int n;		/* leaks found */
+};
+
+/*
+ * Report the leaks of DMAENG_MAP_SCAN_BATCH buckets from @first, under the
+ * layer's lock; false if the layer is off (its entries are gone).
+ */
+static bool dmaeng_map_report_batch(struct dmaeng_map_scan *sc,
+				    unsigned int first)
 {
 	struct dmaeng_map_entry *e;
 	unsigned long flags;
-	unsigned int i, n = 0;
+	unsigned int i;
+	bool on;
 
 	read_lock_irqsave(&dmaeng_map_mode, flags);
-	for (i = 0; dmaeng_map_on && i < (1U << DMAENG_MAP_HASH_BITS); i++) {
+	on = dmaeng_map_on;
+	for (i = first; on && i < first + DMAENG_MAP_SCAN_BATCH; i++) {
 		spin_lock(&dmaeng_map_hash[i].lock);
 		hlist_for_each_entry(e, &dmaeng_map_hash[i].head, node) {
-			if (!match(e, arg))
+			if (!sc->match(e, sc->arg))
 				continue;
 			if (e->leak_reported) {
-				if (forget)
+				if (sc->forget)
 					e->owner = NULL;
 				continue;
 			}
 			e->leak_reported = true;
 			atomic64_inc(&e->md->leaks);
 			atomic64_inc(&total_leaks);
-			if (n++ < DMAENG_LEAK_REPORTS)
+			if (sc->n++ < DMAENG_LEAK_REPORTS)
 				dmaeng_map_warn(e->md, "%s with a live %s mapping %p+%zu %s on chan%d of %s, mapped at %pS\n",
-						when, dmaeng_kind_names[e->kind],
+						sc->when, dmaeng_kind_names[e->kind],
 						dmaeng_addr_hashed(e->addr), e->size,
 						dmaeng_dir_name(e->dir), e->chan_id,
 						e->owner ? e->owner->name ?: "?" :
 							   "no client",
 						(void *)e->caller);
-			if (forget)
+			if (sc->forget)
 				e->owner = NULL;
 		}
 		spin_unlock(&dmaeng_map_hash[i].lock);
 	}
 	read_unlock_irqrestore(&dmaeng_map_mode, flags);
-	if (n > DMAENG_LEAK_REPORTS)
+	return on;
+}
+
+/*
+ * Called with dmaeng's registry mutex held (for a client or a channel), so
+ * it must be quick when nothing leaked: with no mapping tracked at all it
+ * returns at once.  Otherwise it scans every bucket, a batch at a time
+ * under the layer's lock, rescheduling in between, so that the scan never
+ * keeps interrupts off for long, nor, on PREEMPT_RT, a CPU for seconds.
+ */
+static void dmaeng_map_report(const char *when,
+			      bool (*match)(const struct dmaeng_map_entry *e,
+					    const void *arg),
+			      const void *arg, bool forget)
+{
+	struct dmaeng_map_scan sc = {
+		.when = when, .match = match, .arg = arg, .forget = forget,
+	};
+	unsigned int i;
+
+	might_sleep();
+	if (!dmaeng_map_tracking())
+		return;
+	for (i = 0; i < (1U << DMAENG_MAP_HASH_BITS);
+	     i += DMAENG_MAP_SCAN_BATCH) {
+		if (!dmaeng_map_report_batch(&sc, i))
+			break;
+		cond_resched();
+	}
+	if (sc.n > DMAENG_LEAK_REPORTS)
 		pr_warn_ratelimited("dmaeng: %s: %u leaked mappings in all\n",
-				    when, n);
+				    when, sc.n);
 }
 
 static bool dmaeng_match_owner(const struct dmaeng_map_entry *e,
