@@ -28,7 +28,7 @@ tools/kernel.sh test >/dev/null
 kcsan=0
 case $mode in check|selftest) kcsan=1 ;; esac
 if [ $kcsan = 1 ]; then
-	step "KCSAN kernel (build/kernel/obj-kcsan)"
+	step "KCSAN kernel with PREEMPT_RT (build/kernel/obj-kcsan)"
 	tools/kernel.sh kcsan >/dev/null
 fi
 # make check also builds the 6.12 source with clang (LLVM=1), as the
@@ -317,7 +317,8 @@ n=0
 # the guest proves the declaration against the kernel it booted.
 caps_of() {
 	case $1 in
-	test:*|kcsan:*)	echo kunit,dmadebug,kmemleak,failslab ;;
+	test:*)		echo kunit,dmadebug,kmemleak,failslab ;;
+	kcsan:*)	echo kunit,dmadebug,kmemleak,failslab,rt ;;
 	rt:*)		echo rt ;;
 	*)		echo ;;
 	esac

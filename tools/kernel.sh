@@ -12,7 +12,9 @@
 #          debug objects, hung-task and soft-lockup detectors
 #          -> build/kernel/obj
 #   kcsan  tools/dmaeng.config + tools/sanitize-kcsan.config (KCSAN cannot
-#          be combined with KASAN) -> build/kernel/obj-kcsan
+#          be combined with KASAN) + tools/preempt-rt.config (PREEMPT_RT,
+#          with lockdep and the atomic-sleep and preemption checks Debian's
+#          real-time kernel lacks) -> build/kernel/obj-kcsan
 #   llvm   tools/dmaeng.config built with LLVM=1 (clang, ld.lld, llvm-ar...),
 #          as distributions that build with clang do: the modules and the
 #          in-tree build are proved warning-free against it
@@ -39,7 +41,7 @@ case $variant in
 test)	obj=$kdir/obj
 	fragments="$top/tools/dmaeng.config $top/tools/sanitize-kasan.config" ;;
 kcsan)	obj=$kdir/obj-kcsan
-	fragments="$top/tools/dmaeng.config $top/tools/sanitize-kcsan.config" ;;
+	fragments="$top/tools/dmaeng.config $top/tools/sanitize-kcsan.config $top/tools/preempt-rt.config" ;;
 llvm)	obj=$kdir/obj-llvm
 	fragments="$top/tools/dmaeng.config"
 	# make takes LLVM from the environment, merge_config.sh's make too.

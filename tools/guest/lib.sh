@@ -22,8 +22,9 @@ suite_begin() {
 }
 
 # Kernel capabilities.  The host declares what the kernel it boots has on
-# the command line, dmaeng.caps=CAP,CAP... (tools/check.sh: every one on
-# its test kernels, none on Debian's stock and real-time kernels), and the
+# the command line, dmaeng.caps=CAP,CAP... (tools/check.sh: all but rt on
+# the test kernel, all on the KCSAN PREEMPT_RT one, only rt on Debian's
+# real-time kernel, none on its stock one), and the
 # machine suite (plan-check.sh) proves the declaration against the kernel
 # both ways.  Without dmaeng.caps= (make demo, make bench: the test kernel)
 # the kernel has them all.
@@ -31,7 +32,7 @@ suite_begin() {
 #   dmadebug  CONFIG_DMA_API_DEBUG (/sys/kernel/debug/dma-api)
 #   kmemleak  CONFIG_DEBUG_KMEMLEAK
 #   failslab  CONFIG_FAILSLAB with its debugfs
-#   rt        PREEMPT_RT (declared on the real-time kernel only)
+#   rt        PREEMPT_RT
 DMAENG_CAPS_ALL="kunit dmadebug kmemleak failslab"
 if grep -q 'dmaeng\.caps=' /proc/cmdline; then
 	DMAENG_CAPS=$(sed -n 's/.*dmaeng\.caps=\([^ ]*\).*/\1/p' /proc/cmdline | tr , ' ')
