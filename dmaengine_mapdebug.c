@@ -38,9 +38,9 @@
  * PREEMPT_RT):
  * dmaeng_map_mode (rwlock) is held for reading by every tracking step and
  * for writing to switch the layer; each hash bucket has a spinlock; the
- * pool has its own spinlock, taken inside a bucket lock.  The leak scans
- * run in process context under dmaeng's registry mutex: they hold
- * dmaeng_map_mode for a batch of buckets at a time, rescheduling in
+ * pool has its own spinlock.  The leak scans run in process context
+ * (those for a client or a channel under dmaeng's registry mutex): they
+ * hold dmaeng_map_mode for a batch of buckets at a time, rescheduling in
  * between, and return at once when nothing is tracked.
  */
 
@@ -428,11 +428,6 @@ void dmaeng_map_note_checked(struct dmaeng_chan *chan, dma_addr_t addr,
 		dmaeng_map_lookup_mark(chan, addr, false, caller);
 }
 
-/*
- * Leak reports: every live mapping for which @match() is true is reported
- * (up to DMAENG_LEAK_REPORTS) and counted.  @forget: the owner is going,
- * so the entries no longer name it.
- */
 /* Are any entries out of the pool, that is, any mappings tracked? */
 static bool dmaeng_map_tracking(void)
 {
@@ -498,11 +493,17 @@ static bool dmaeng_map_report_batch(struct dmaeng_map_scan *sc,
 }
 
 /*
- * Called with dmaeng's registry mutex held (for a client or a channel), so
- * it must be quick when nothing leaked: with no mapping tracked at all it
- * returns at once.  Otherwise it scans every bucket, a batch at a time
- * under the layer's lock, rescheduling in between, so that the scan never
- * keeps interrupts off for long, nor, on PREEMPT_RT, a CPU for seconds.
+ * Leak reports: every live mapping for which @match() is true is reported
+ * (up to DMAENG_LEAK_REPORTS) and counted.  @forget: the owner is going,
+ * so the entries no longer name it.
+ *
+ * For a client or a channel this runs with dmaeng's registry mutex held,
+ * so it must be quick when nothing leaked: with no mapping tracked at all
+ * it returns at once.  Otherwise it scans every bucket, a batch at a time
+ * under the layer's lock, rescheduling in between, so that interrupts are
+ * never off for the whole scan.  While other mappings are live, the scan
+ * still holds the registry mutex for its whole length: counts per client
+ * and per device would let it skip those too.
  */
 static void dmaeng_map_report(const char *when,
 			      bool (*match)(const struct dmaeng_map_entry *e,

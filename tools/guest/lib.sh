@@ -27,7 +27,7 @@ suite_begin() {
 # real-time kernel, none on its stock one), and the
 # machine suite (plan-check.sh) proves the declaration against the kernel
 # both ways.  Without dmaeng.caps= (make demo, make bench: the test kernel)
-# the kernel has them all.
+# the kernel has them all but rt.
 #   kunit     CONFIG_KUNIT with its debugfs
 #   dmadebug  CONFIG_DMA_API_DEBUG (/sys/kernel/debug/dma-api)
 #   kmemleak  CONFIG_DEBUG_KMEMLEAK
